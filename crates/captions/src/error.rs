@@ -1,0 +1,53 @@
+//! Why an input could not be read.
+
+use std::io;
+
+/// An input that could not be read as captions or a transcript.
+///
+/// Positions are 1-based; the caller adds the file name.
+#[derive(Debug, thiserror::Error)]
+pub enum CaptionError {
+    /// Reading the input failed.
+    #[error("cannot read input: {0}")]
+    Io(#[from] io::Error),
+    /// The input is empty (or only whitespace).
+    #[error("the input is empty: nothing to transcribe")]
+    Empty,
+    /// The input looks like binary data, not text.
+    #[error("byte {offset}: this looks like binary data, not a caption or transcript text file (give a .vtt, .srt, CART .txt or transcript .json file)")]
+    Binary {
+        /// Byte offset of the first byte that gave it away.
+        offset: u64,
+    },
+    /// The input is text but yielded no usable segment.
+    #[error("no caption cue or speech text found{}: check that this is a {format} file", .line.map(|l| format!(" (last problem at line {l})")).unwrap_or_default())]
+    NoCues {
+        /// The format the input was read as.
+        format: &'static str,
+        /// Line of the last skipped block, if any.
+        line: Option<usize>,
+    },
+    /// A structural error that stops reading.
+    #[error("line {line}: {message}")]
+    Syntax {
+        /// 1-based line.
+        line: usize,
+        /// What is wrong and what to do.
+        message: String,
+    },
+    /// Transcript JSON that does not match the schema.
+    #[error(transparent)]
+    Json(#[from] rapporteur_core::TranscriptJsonError),
+}
+
+impl CaptionError {
+    /// The 1-based line this error points at, when it has one.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            CaptionError::Syntax { line, .. } => Some(*line),
+            CaptionError::NoCues { line, .. } => *line,
+            CaptionError::Json(e) => Some(e.line),
+            _ => None,
+        }
+    }
+}

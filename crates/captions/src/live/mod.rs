@@ -1,0 +1,1 @@
+//! Live caption streams: chunks in, segments out (placeholder until the assembler lands).
