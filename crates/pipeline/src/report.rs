@@ -1,0 +1,90 @@
+//! The run report: `OUT/run.json` and the summary on stderr.
+
+use serde::{Deserialize, Serialize};
+
+/// How one session went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionStatus {
+    /// Processed in this run.
+    Done,
+    /// Unchanged since its last run: outputs kept.
+    Cached,
+    /// Failed; its previous outputs (if any) are kept.
+    Failed,
+}
+
+/// Time spent in one stage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageTime {
+    /// Stage name.
+    pub stage: String,
+    /// Wall time in milliseconds.
+    pub millis: u64,
+}
+
+/// One session's line in the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionReport {
+    /// Session id.
+    pub id: String,
+    /// Outcome.
+    pub status: SessionStatus,
+    /// Time per stage (empty when cached).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stages: Vec<StageTime>,
+    /// Warnings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    /// The error, when failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// The whole run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunReport {
+    /// rapporteur version.
+    pub version: String,
+    /// `K/N` when sharded.
+    pub shard: String,
+    /// Worker threads.
+    pub threads: usize,
+    /// Wall time of the run in milliseconds.
+    pub millis: u64,
+    /// Sessions, sorted by id.
+    pub sessions: Vec<SessionReport>,
+    /// Meeting-level stages (drafts, index, pages) and their times.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub meeting_stages: Vec<StageTime>,
+    /// Meeting-level warnings and errors.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub meeting_warnings: Vec<String>,
+}
+
+impl RunReport {
+    /// Number of sessions with `status`.
+    pub fn count(&self, status: SessionStatus) -> usize {
+        self.sessions.iter().filter(|s| s.status == status).count()
+    }
+
+    /// A few lines for a person: counts, then one line per failure.
+    pub fn summary(&self) -> String {
+        let mut out = format!(
+            "{} sessions: {} processed, {} unchanged, {} failed ({} ms, {} threads, shard {})\n",
+            self.sessions.len(),
+            self.count(SessionStatus::Done),
+            self.count(SessionStatus::Cached),
+            self.count(SessionStatus::Failed),
+            self.millis,
+            self.threads,
+            self.shard,
+        );
+        for s in &self.sessions {
+            if let Some(e) = &s.error {
+                out.push_str(&format!("  failed {}: {e}\n", s.id));
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,42 @@
+//! What a stage is, and the work it does on one session.
+
+use std::collections::BTreeMap;
+
+use rapporteur_core::Transcript;
+
+use crate::{PipelineError, SessionInputs};
+
+/// One step of the per-session pipeline (transcript, extraction, ...).
+///
+/// Stages run in order on one session at a time, on any thread; they share
+/// nothing mutable but the [`SessionWork`] they are handed.
+pub trait Stage: Send + Sync {
+    /// Short name for reports and timings (`transcript`, `extract`).
+    fn name(&self) -> &'static str;
+    /// Everything besides the session's input files that changes this stage's
+    /// output (configuration, rules, model): part of the cache key.
+    fn fingerprint(&self) -> String;
+    /// Does the stage's work, reading what earlier stages left in `work`.
+    fn run(&self, work: &mut SessionWork<'_>) -> Result<(), PipelineError>;
+}
+
+/// The state of one session as it goes through the stages.
+#[derive(Debug)]
+pub struct SessionWork<'a> {
+    /// The session's metadata and files.
+    pub inputs: &'a SessionInputs,
+    /// The transcript, once a stage has made it.
+    pub transcript: Option<Transcript>,
+    /// Output files, by path relative to the session's output folder. A
+    /// `BTreeMap` so that outputs are written (and listed) in a fixed order.
+    pub artifacts: BTreeMap<String, Vec<u8>>,
+    /// Warnings to report (file, line and what to do, where known).
+    pub warnings: Vec<String>,
+}
+
+impl<'a> SessionWork<'a> {
+    /// Fresh work on `inputs`.
+    pub fn new(inputs: &'a SessionInputs) -> Self {
+        SessionWork { inputs, transcript: None, artifacts: BTreeMap::new(), warnings: Vec::new() }
+    }
+}

@@ -1,0 +1,5 @@
+//! The per-session stages.
+
+mod transcript;
+
+pub use transcript::TranscriptStage;
