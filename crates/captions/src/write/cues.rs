@@ -46,23 +46,57 @@ impl Cue {
 /// the normalised text back, except inside words longer than a line, which
 /// are cut into line-long pieces.
 pub fn split_into_cues(segment: &Segment, options: &WriteOptions) -> Vec<Cue> {
+    split_into_cues_after("", segment, options)
+}
+
+/// Like [`split_into_cues`], with the first cue starting with `prefix` (a
+/// speaker marker such as `>> NAME:`), which counts towards the line length,
+/// takes no time, and is never left in a cue of its own. An empty text gives
+/// no cue, prefix or not.
+pub(super) fn split_into_cues_after(prefix: &str, segment: &Segment, options: &WriteOptions) -> Vec<Cue> {
     let limits = Limits::new(options);
-    let tokens = tokenize(&segment.text, limits.line_chars);
+    let mut tokens = tokenize(&segment.text, limits.line_chars);
     if tokens.is_empty() {
         return Vec::new();
     }
     let start = segment.start.as_millis();
     let end = segment.end.as_millis().max(start);
     let timeline = Timeline::new(segment, &tokens, start, end);
-    let bounds = boundary_times(&tokens, &timeline, start, end);
-    let spoken = tokens
+    let mut bounds = boundary_times(&tokens, &timeline, start, end);
+    let mut spoken: Vec<(u64, u64)> = tokens
         .iter()
         .map(|t| (timeline.at(t.offset).clamp(start, end), timeline.at(t.end()).clamp(start, end)))
         .collect();
-    let breaks: Vec<f64> =
-        (0..tokens.len()).map(|b| if b == 0 { 0.0 } else { break_cost(&tokens[b - 1], &tokens[b]) }).collect();
-    let mut planner =
-        Planner { tokens: &tokens, limits, breaks, bounds, spoken, segment_ms: end - start, scratch: Vec::new() };
+    let prefix_tokens = prefix_tokens(prefix, limits.line_chars);
+    let prefix_len = prefix_tokens.len();
+    if let Some(last) = prefix_tokens.last() {
+        let shift = last.end() + 1;
+        for token in &mut tokens {
+            token.offset += shift;
+        }
+        tokens.splice(0..0, prefix_tokens);
+        bounds.splice(0..0, std::iter::repeat_n(start, prefix_len));
+        spoken.splice(0..0, std::iter::repeat_n((start, start), prefix_len));
+    }
+    let breaks: Vec<f64> = (0..tokens.len())
+        .map(|b| match b {
+            0 => 0.0,
+            _ if b < prefix_len => cost::AFTER_FUNCTION_WORD,
+            // A speaker marker ends with a colon: a line break after it is a clause break.
+            _ if b == prefix_len => cost::PHRASE_END,
+            _ => break_cost(&tokens[b - 1], &tokens[b]),
+        })
+        .collect();
+    let mut planner = Planner {
+        tokens: &tokens,
+        limits,
+        breaks,
+        bounds,
+        spoken,
+        segment_ms: end - start,
+        prefix_len,
+        scratch: Vec::new(),
+    };
     let ranges = planner.plan();
     let times = cue_times(&ranges, &planner.bounds, start, end);
     ranges
@@ -116,6 +150,20 @@ struct Token<'a> {
 impl Token<'_> {
     fn end(&self) -> usize {
         self.offset + self.chars
+    }
+}
+
+/// The tokens of a cue prefix: one token when it fits on a line (so that it is
+/// not broken), else its words, cut like any long word.
+fn prefix_tokens(prefix: &str, line_chars: usize) -> Vec<Token<'_>> {
+    let prefix = prefix.trim();
+    let chars = prefix.chars().count();
+    if chars == 0 {
+        Vec::new()
+    } else if chars <= line_chars && !prefix.contains(|c: char| c.is_whitespace() && c != ' ') {
+        vec![Token { text: prefix, chars, glued: false, offset: 0 }]
+    } else {
+        tokenize(prefix, line_chars)
     }
 }
 
@@ -298,7 +346,7 @@ mod cost {
     pub const SENTENCE_END: f64 = 0.0;
     pub const CLAUSE_END: f64 = 4.0;
     pub const PHRASE_END: f64 = 8.0;
-    pub const BEFORE_DASH: f64 = 10.0;
+    pub const BEFORE_DASH: f64 = 18.0;
     pub const BEFORE_CONJUNCTION: f64 = 12.0;
     pub const PLAIN: f64 = 25.0;
     pub const AFTER_WEAK_WORD: f64 = 40.0;
@@ -316,8 +364,11 @@ mod cost {
     pub const TOP_HEAVY_PER_CHAR: f64 = 0.5;
     /// Per character lines differ the other way (bottom-heavy: the preferred pyramid).
     pub const BOTTOM_HEAVY_PER_CHAR: f64 = 0.25;
-    /// A cue that ends with the first words of a new sentence: this much when
-    /// those words are nothing, falling to zero when they fill a line.
+    /// A cue that ends a sentence and goes on into the next one, which it
+    /// leaves unfinished (a new sentence should start a new cue where possible).
+    pub const NEW_SENTENCE_INSIDE: f64 = 8.0;
+    /// And more when it holds only the first words of that sentence: this
+    /// much when those words are nothing, falling to zero when they fill a line.
     pub const NEW_SENTENCE_TAIL: f64 = 15.0;
 }
 
@@ -405,6 +456,8 @@ struct Planner<'t, 'a> {
     /// `spoken[t]`: when token `t` starts and ends being said.
     spoken: Vec<(u64, u64)>,
     segment_ms: u64,
+    /// How many tokens the cue prefix takes (no cue may end within or right after it).
+    prefix_len: usize,
     /// Reused table for line layouts: (cost, previous line end) per (line, end).
     scratch: Vec<(f64, usize)>,
 }
@@ -441,7 +494,13 @@ impl Planner<'_, '_> {
         let mut best = vec![f64::INFINITY; n + 1];
         let mut from = vec![0; n + 1];
         best[0] = 0.0;
+        // The prefix stays with the first word unless they cannot share a cue.
+        let no_cue_end_until =
+            if self.layout(0, (self.prefix_len + 1).min(n), None).is_some() { self.prefix_len } else { 0 };
         for j in 1..=n {
+            if j <= no_cue_end_until && j < n {
+                continue;
+            }
             let end_cost = if j < n { self.breaks[j] * cost::CUE_BREAK_WEIGHT } else { 0.0 };
             for i in (0..j).rev() {
                 if self.span_chars(i, j) > self.limits.cue_chars() {
@@ -467,14 +526,17 @@ impl Planner<'_, '_> {
         ranges
     }
 
-    /// The cost of a cue of tokens `i..j` that ends a few words into a new
+    /// The cost of a cue of tokens `i..j` that ends part way into a new
     /// sentence (a new sentence should start a new cue where possible).
     fn tail_cost(&self, i: usize, j: usize) -> f64 {
+        if self.breaks.get(j).is_none_or(|&b| b == cost::SENTENCE_END) {
+            return 0.0;
+        }
         let Some(b) = (i + 1..j).rev().find(|&b| self.breaks[b] == cost::SENTENCE_END) else {
             return 0.0;
         };
         let tail = self.span_chars(b, j) as f64 / self.limits.line_chars as f64;
-        cost::NEW_SENTENCE_TAIL * (1.0 - tail).max(0.0)
+        cost::NEW_SENTENCE_INSIDE + cost::NEW_SENTENCE_TAIL * (1.0 - tail).max(0.0)
     }
 
     /// How far a cue of tokens `i..j` lasts outside the wanted cue length.

@@ -1,7 +1,7 @@
 use proptest::prelude::*;
 use rapporteur_core::{Segment, Source, Time, Timing, Word};
 
-use super::{split_into_cues, Cue};
+use super::{split_into_cues, split_into_cues_after, Cue};
 use crate::write::WriteOptions;
 
 fn segment(start: u64, end: u64, text: &str) -> Segment {
@@ -138,6 +138,32 @@ fn long_segments_get_cues_of_one_to_seven_seconds() {
     }
 }
 
+#[test]
+fn a_speaker_prefix_stays_with_the_first_words_and_takes_no_time() {
+    let text = "Thank you. I would like to make three points about meaningful connectivity and local content.";
+    let s = segment(0, 9_300, text);
+    let plain = split_into_cues(&s, &WriteOptions::default());
+    let marked = split_into_cues_after(">> MS. DIALLO:", &s, &WriteOptions::default());
+    assert_eq!(
+        lines(&marked),
+        vec![
+            vec![">> MS. DIALLO: Thank you."],
+            vec!["I would like to make three points", "about meaningful connectivity"],
+            vec!["and local content."],
+        ]
+    );
+    // A marker too long for one line is broken like text, and stays in the first cue.
+    let long = split_into_cues_after(
+        ">> THE REPRESENTATIVE OF THE REPUBLIC OF X:",
+        &segment(0, 900, "Thanks."),
+        &WriteOptions::default(),
+    );
+    assert_eq!(lines(&long), vec![vec![">> THE REPRESENTATIVE OF", "THE REPUBLIC OF X: Thanks."]]);
+    // The marker does not move the times: the same text, the same time per character.
+    assert_eq!(plain.last().map(|c| c.end), marked.last().map(|c| c.end));
+    assert!(split_into_cues_after(">>", &segment(0, 1_000, " "), &WriteOptions::default()).is_empty());
+}
+
 fn normalised(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -174,6 +200,7 @@ proptest! {
         line_chars in 8usize..60,
         max_lines in 1usize..4,
         with_words in any::<bool>(),
+        prefix in prop::sample::select(vec!["", ">>", ">> MODERATOR:", ">> THE REPRESENTATIVE OF THE UNITED KINGDOM OF GREAT BRITAIN:"]),
         word_times in prop::collection::vec(0u64..200_000, 0..100),
     ) {
         let mut s = segment(start, start + duration, &text);
@@ -185,7 +212,7 @@ proptest! {
             }).collect());
         }
         let options = WriteOptions { max_line_chars: line_chars, max_lines, ..WriteOptions::default() };
-        let cues = split_into_cues(&s, &options);
+        let cues = split_into_cues_after(prefix, &s, &options);
         let norm = normalised(&text);
         prop_assert_eq!(cues.is_empty(), norm.is_empty());
         if cues.is_empty() {
@@ -208,12 +235,18 @@ proptest! {
             prop_assert!(cues.iter().all(|c| c.end > c.start), "{:?}", times(&cues));
         }
         let joined = cues.iter().map(Cue::text).collect::<Vec<_>>().join(" ");
-        prop_assert_eq!(squashed(&joined), squashed(&text));
-        if norm.split(' ').all(|w| w.chars().count() <= line_chars) {
-            prop_assert_eq!(&joined, &norm);
+        let with_prefix = if prefix.is_empty() { norm.clone() } else { format!("{prefix} {norm}") };
+        prop_assert_eq!(squashed(&joined), squashed(&with_prefix));
+        if with_prefix.split(' ').all(|w| w.chars().count() <= line_chars) {
+            prop_assert_eq!(&joined, &with_prefix);
         }
-        if norm.chars().count() <= line_chars {
+        if with_prefix.chars().count() <= line_chars {
             prop_assert_eq!(cues.len(), 1);
+        }
+        // The prefix never makes a cue of its own when it can share one with the first word.
+        let first_word = norm.split(' ').next().unwrap_or_default();
+        if !prefix.is_empty() && prefix.chars().count() + 1 + first_word.chars().count() <= line_chars {
+            prop_assert!(cues[0].text().starts_with(&format!("{prefix} ")), "{:?}", cues[0]);
         }
     }
 }
