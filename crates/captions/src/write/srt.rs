@@ -77,38 +77,70 @@ impl<W: Write> SegmentSink for SrtSink<W> {
 /// The invisible character that keeps markup-like text from being read as markup.
 pub(crate) const WORD_JOINER: char = '\u{2060}';
 
-/// A cue's text (lines joined by `\n`) with a [`WORD_JOINER`] after each `<`
-/// that a later `>` would close into a tag, after each `{` that opens a style
-/// override (`{\...}`, `{y:...}`), and inside a leading `>>` unless the cue
-/// starts with a speaker marker.
+/// A cue's text (lines joined by `\n`) with a [`WORD_JOINER`] put where
+/// SRT readers would otherwise take text for markup or structure:
+///
+/// * after a `<` that a later `>` would close into a tag (`<b>`);
+/// * after a `{` that opens a style override (`{\an8}`, `{y:i}`);
+/// * after an `&` that starts a character reference (`&amp;`, `&#38;`);
+/// * between `-` and `>` on a line that starts with a digit (`5 -> 4` would
+///   pass for a timing line);
+/// * at the end of a line of digits followed by a line starting with a digit
+///   (a cue number and a timing line, to a lenient reader);
+/// * inside a leading `>>` when the cue does not start with a speaker marker.
 fn protect(text: &str, marked: bool) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     if !marked && text.starts_with(">>") {
         out.push('>');
         out.push(WORD_JOINER);
-        return out + &protect(&text[1..], true);
+        return out + &protect(text.get(1..).unwrap_or_default(), true);
     }
-    let mut rest = text;
-    while let Some(c) = rest.chars().next() {
-        rest = &rest[c.len_utf8()..];
-        out.push(c);
-        let opens_markup = match c {
-            '<' => rest.contains('>'),
-            '{' => {
-                let mut next = rest.chars();
-                match (next.next(), next.next()) {
-                    (Some('\\'), _) => true,
-                    (Some(s), Some(':')) => "CcFfoPSsYy".contains(s),
-                    _ => false,
+    let mut lines = text.split('\n').peekable();
+    let mut line_start = 0;
+    while let Some(line) = lines.next() {
+        if line_start > 0 {
+            out.push('\n');
+        }
+        // The cue's text after this line: ffmpeg closes tags across lines.
+        let later = text.get(line_start + line.len()..).unwrap_or_default();
+        line_start += line.len() + 1;
+        let starts_with_digit = line.starts_with(|c: char| c.is_ascii_digit());
+        let arrows = starts_with_digit && line.contains("->");
+        let mut rest = line;
+        while let Some(c) = rest.chars().next() {
+            rest = rest.get(c.len_utf8()..).unwrap_or_default();
+            out.push(c);
+            let joiner = match c {
+                '<' => rest.contains('>') || later.contains('>'),
+                '{' => {
+                    let mut next = rest.chars();
+                    match (next.next(), next.next()) {
+                        (Some('\\'), _) => true,
+                        (Some(s), Some(':')) => "CcFfoPSsYy".contains(s),
+                        _ => false,
+                    }
                 }
+                '&' => starts_reference(rest),
+                '-' => arrows && rest.starts_with('>'),
+                _ => false,
+            };
+            if joiner {
+                out.push(WORD_JOINER);
             }
-            _ => false,
-        };
-        if opens_markup {
+        }
+        let all_digits = starts_with_digit && line.bytes().all(|b| b.is_ascii_digit());
+        if all_digits && lines.peek().is_some_and(|next| next.starts_with(|c: char| c.is_ascii_digit())) {
             out.push(WORD_JOINER);
         }
     }
     out
+}
+
+/// Whether `rest` (what follows an `&`) reads as a character reference: a
+/// name or `#` number of at most 10 characters, then `;`.
+fn starts_reference(rest: &str) -> bool {
+    let name = rest.bytes().take(11).take_while(|b| b.is_ascii_alphanumeric() || *b == b'#').count();
+    (1..=10).contains(&name) && rest.as_bytes().get(name) == Some(&b';')
 }
 
 #[cfg(test)]
@@ -138,7 +170,10 @@ mod tests {
             ("a < b", "a < b"),
             ("x {\\an8} {y:i} {b}", "x {\u{2060}\\an8} {\u{2060}y:i} {b}"),
             (">> not a marker", ">\u{2060}> not a marker"),
-            ("R&D &amp; café", "R&D &amp; café"),
+            ("R&D &amp; &#38; & café", "R&D &\u{2060}amp; &\u{2060}#38; & café"),
+            ("5 -> 4 and 3 --> 2\nx -> y", "5 -\u{2060}> 4 and 3 --\u{2060}> 2\nx -> y"),
+            ("a <b\nc> d", "a <\u{2060}b\nc> d"),
+            ("2020\n10:30 start\n1984\nyes", "2020\u{2060}\n10:30 start\n1984\nyes"),
         ];
         for (text, want) in cases {
             assert_eq!(protect(text, false), want, "{text}");
