@@ -1,0 +1,126 @@
+//! Speaker turn markers at the start of pending text: `>> NAME:` or a bare `>>`.
+//!
+//! CART captioners start each turn with `>>`, then the speaker's name in
+//! capitals and a colon when they know it (`>> MS. SURNAME:`,
+//! `>>SPEAKER TWO:`), or nothing (`>> Can you hear me?`). In a character
+//! stream the name arrives letter by letter, so until the colon (or a
+//! character no name has) the marker is [`Marker::Unresolved`]: its full stops
+//! (`MS.`) must not be taken for sentence ends yet.
+
+/// Names longer than this are not names: the text is a bare turn.
+const MAX_NAME_CHARS: usize = 60;
+/// Names with more words than this are not names either.
+const MAX_NAME_WORDS: usize = 8;
+
+/// What the pending text starts with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Marker {
+    /// No turn marker: the text continues the current speaker.
+    None,
+    /// `>>` (or a lone `>` that may become one) whose name is not finished.
+    Unresolved,
+    /// `>>` without a name: an unnamed speaker; the text starts at `text_start`.
+    Bare { text_start: usize },
+    /// `>> NAME:`; the text starts at `text_start`, after the colon.
+    Named { name: String, text_start: usize },
+}
+
+impl Marker {
+    /// Where the turn's own text starts (0 without a marker).
+    pub(crate) fn text_start(&self) -> usize {
+        match self {
+            Marker::None | Marker::Unresolved => 0,
+            Marker::Bare { text_start } | Marker::Named { text_start, .. } => *text_start,
+        }
+    }
+}
+
+/// Reads the marker at the start of `chars`. With `complete`, nothing more will
+/// arrive, so an unfinished name is read as a bare turn.
+pub(crate) fn parse(chars: &[char], complete: bool) -> Marker {
+    let Some(first) = chars.iter().position(|c| !c.is_whitespace()) else { return Marker::None };
+    let arrows = chars[first..].iter().take_while(|&&c| c == '>').count();
+    let after_arrows = first + arrows;
+    match arrows {
+        0 => return Marker::None,
+        1 if after_arrows == chars.len() && !complete => return Marker::Unresolved,
+        1 => return Marker::None,
+        _ => {}
+    }
+    let bare = Marker::Bare { text_start: after_arrows };
+    let name_start =
+        chars[after_arrows..].iter().position(|&c| !(c == ' ' || c == '\t')).map_or(chars.len(), |p| after_arrows + p);
+    for (offset, &c) in chars[name_start..].iter().enumerate() {
+        let at = name_start + offset;
+        if c == ':' {
+            return match clean_name(&chars[name_start..at]) {
+                Some(name) => Marker::Named { name, text_start: at + 1 },
+                None => bare,
+            };
+        }
+        if !is_name_char(c) || offset >= MAX_NAME_CHARS {
+            return bare;
+        }
+    }
+    if complete {
+        bare
+    } else {
+        Marker::Unresolved
+    }
+}
+
+/// Characters of a name as CART writes it: capitals, digits, spaces and the
+/// punctuation of honorifics and compound names.
+fn is_name_char(c: char) -> bool {
+    (c.is_alphabetic() && !c.is_lowercase())
+        || c.is_ascii_digit()
+        || matches!(c, ' ' | '\t' | '.' | '\'' | '\u{2019}' | '-' | '\u{2010}' | '\u{2011}' | '&' | '(' | ')')
+}
+
+/// The name single-spaced, if it is one: starts with a letter, not too many words.
+fn clean_name(chars: &[char]) -> Option<String> {
+    let raw: String = chars.iter().collect();
+    let words: Vec<&str> = raw.split_whitespace().collect();
+    let starts_with_letter = words.first()?.chars().next()?.is_alphabetic();
+    (starts_with_letter && words.len() <= MAX_NAME_WORDS).then(|| words.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn named(name: &str, text_start: usize) -> Marker {
+        Marker::Named { name: name.into(), text_start }
+    }
+
+    #[test]
+    fn markers_table() {
+        let cases: Vec<(&str, bool, Marker)> = vec![
+            ("", false, Marker::None),
+            ("  ", false, Marker::None),
+            ("Hello", false, Marker::None),
+            (" >", false, Marker::Unresolved),
+            (" >", true, Marker::None),
+            ("> x", false, Marker::None),
+            (">>", false, Marker::Unresolved),
+            (">> MS. SUR", false, Marker::Unresolved),
+            (">> MS. SUR", true, Marker::Bare { text_start: 2 }),
+            (">> MS.  SURNAME: Hi", false, named("MS. SURNAME", 16)),
+            (">>SPEAKER TWO: Yes.", false, named("SPEAKER TWO", 14)),
+            ("\n>>> CHAIR:", false, named("CHAIR", 11)),
+            (">> JOSÉ O'NEIL-ŠTEFAN:", false, named("JOSÉ O'NEIL-ŠTEFAN", 22)),
+            (">> Can you hear me?", false, Marker::Bare { text_start: 2 }),
+            (">> (off microphone)", false, Marker::Bare { text_start: 2 }),
+            (">> 1:30 is the time", false, Marker::Bare { text_start: 2 }),
+            (">>: hello", false, Marker::Bare { text_start: 2 }),
+            (">> YES\nTHANKS:", false, Marker::Bare { text_start: 2 }),
+            (">> A B C D E F G H I: x", false, Marker::Bare { text_start: 2 }),
+        ];
+        for (text, complete, want) in cases {
+            let chars: Vec<char> = text.chars().collect();
+            assert_eq!(parse(&chars, complete), want, "{text:?}");
+        }
+        let long = format!(">> {}", "A".repeat(MAX_NAME_CHARS + 1));
+        assert_eq!(parse(&long.chars().collect::<Vec<_>>(), false), Marker::Bare { text_start: 2 });
+    }
+}
