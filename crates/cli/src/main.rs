@@ -31,12 +31,16 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Captions(commands::captions::Args),
+    Run(commands::run::Args),
+    Merge(commands::merge::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Captions(args) => commands::captions::run(args),
+        Command::Run(args) => commands::run::run(args),
+        Command::Merge(args) => commands::merge::run(args),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),

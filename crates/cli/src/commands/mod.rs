@@ -2,3 +2,6 @@
 
 pub mod captions;
 pub mod follow;
+pub mod merge;
+pub mod pipeline;
+pub mod run;
