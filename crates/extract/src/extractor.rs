@@ -1,0 +1,118 @@
+//! The whole stage: transcripts (and reports) in, findings with evidence out.
+
+use rapporteur_core::{Source, Transcript};
+use rayon::prelude::*;
+
+use crate::finding::{Explain, Finding, SessionFindings};
+use crate::rules::{Hit, RuleSet, SpeakerRoles};
+use crate::text::Document;
+use crate::tracks::Tracks;
+
+/// Runs a [`RuleSet`] (and optionally [`Tracks`]) over sessions.
+///
+/// It holds only compiled, immutable data: build it once and share it across
+/// threads; [`Extractor::extract_all`] runs sessions in parallel with rayon.
+#[derive(Debug, Clone)]
+pub struct Extractor {
+    rules: RuleSet,
+    tracks: Option<Tracks>,
+    explain: bool,
+}
+
+impl Extractor {
+    /// An extractor with these rules, no tracks, no explanations.
+    pub fn new(rules: RuleSet) -> Self {
+        Extractor { rules, tracks: None, explain: false }
+    }
+
+    /// Assigns tracks from these track definitions.
+    pub fn with_tracks(mut self, tracks: Tracks) -> Self {
+        self.tracks = Some(tracks);
+        self
+    }
+
+    /// Attaches the rule and the matched span to every finding.
+    pub fn with_explain(mut self, explain: bool) -> Self {
+        self.explain = explain;
+        self
+    }
+
+    /// The rules in use.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// The tracks in use.
+    pub fn tracks(&self) -> Option<&Tracks> {
+        self.tracks.as_ref()
+    }
+
+    /// Findings of one transcript, in time order, with tracks assigned.
+    pub fn extract(&self, transcript: &Transcript) -> SessionFindings {
+        let doc = Document::from_transcript(transcript);
+        let roles = SpeakerRoles::from_session(&transcript.session);
+        let hits = self.rules.match_document(&doc, &roles);
+        let findings = hits.iter().filter_map(|hit| self.finding(transcript, &doc, hit)).collect();
+        let mut out = SessionFindings {
+            session: transcript.session.clone(),
+            track: None,
+            track_confidence: None,
+            findings,
+            diagnostics: Vec::new(),
+        };
+        if let Some(tracks) = &self.tracks {
+            let whole: Vec<&str> = doc.sentences.iter().map(|s| s.cleaned.text.as_str()).collect();
+            tracks.assign(&mut out, &whole.join(" "));
+        }
+        out
+    }
+
+    /// Findings of many transcripts, in parallel across sessions, in input order.
+    pub fn extract_all(&self, transcripts: &[Transcript]) -> Vec<SessionFindings> {
+        transcripts.par_iter().map(|t| self.extract(t)).collect()
+    }
+
+    fn finding(&self, transcript: &Transcript, doc: &Document, hit: &Hit) -> Option<Finding> {
+        let rule = self.rules.rules().get(hit.rule)?;
+        let first = doc.sentences.get(hit.first)?;
+        let last = doc.sentences.get(hit.last)?;
+        let turn = doc.turns.get(first.turn)?;
+        let quote = turn.text.get(first.range.start..last.range.end)?.to_string();
+        let text = doc
+            .sentences
+            .get(hit.first..=hit.last)?
+            .iter()
+            .map(|s| s.cleaned.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let explain = self.explain.then(|| {
+            let matched = first.cleaned.text.get(hit.span.clone()).unwrap_or("").to_string();
+            Explain {
+                rule: rule.id.clone(),
+                pattern: rule.cues.get(hit.cue).map(|c| c.source.clone()).unwrap_or_default(),
+                matched,
+                text_span: [hit.span.start, hit.span.end],
+                quote_span: [
+                    first.cleaned.map.start_to_original(hit.span.start),
+                    first.cleaned.map.end_to_original(hit.span.end),
+                ],
+            }
+        });
+        let source = transcript.segments.get(first.segment).map_or(Source::Caption, |s| s.source);
+        Some(Finding {
+            kind: rule.kind.clone(),
+            text,
+            quote,
+            session: transcript.session.id.clone(),
+            speaker: turn.speaker.clone(),
+            start: Some(first.start),
+            end: Some(last.end),
+            rule: rule.id.clone(),
+            track: None,
+            track_confidence: None,
+            score: rule.score,
+            source,
+            explain,
+        })
+    }
+}

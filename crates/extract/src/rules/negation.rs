@@ -1,0 +1,111 @@
+//! Negation before a cue, NegEx-style: a negation word among the few words
+//! before a cue, in the same clause, blocks it ("there is *no* need to",
+//! "we are *not* calling for"), unless it opens a pseudo-negation ("*not
+//! only*", "*no doubt*") that does not negate anything.
+//!
+//! Only words *before* the cue count: "governments should not ..." is still a
+//! recommendation (of what not to do).
+
+/// Compiled negation settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Negation {
+    /// Words searched before a cue.
+    pub window: usize,
+    /// Negation words, lower case.
+    pub cues: Vec<String>,
+    /// Pseudo-negations, as lower-case word sequences.
+    pub pseudo: Vec<Vec<String>>,
+}
+
+/// Words that close a clause: a negation before them does not reach the cue.
+const CLAUSE_BREAKERS: &[&str] = &["but", "however", "although", "though", "yet", "whereas", "instead", "rather"];
+
+fn normalise(word: &str) -> String {
+    word.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_lowercase()
+}
+
+impl Negation {
+    /// Negation settings from their parts (phrases are split on white space).
+    pub fn new(window: usize, cues: &[String], pseudo: &[String]) -> Negation {
+        Negation {
+            window,
+            cues: cues.iter().map(|c| c.trim().to_lowercase()).collect(),
+            pseudo: pseudo.iter().map(|p| p.split_whitespace().map(normalise).collect()).collect(),
+        }
+    }
+
+    fn is_cue(&self, word: &str) -> bool {
+        word.ends_with("n't") || self.cues.iter().any(|c| c == word)
+    }
+
+    /// Whether the cue starting at byte `cue_start` of `text` is negated,
+    /// looking at most `window` words back.
+    pub fn is_negated(&self, text: &str, cue_start: usize, window: usize) -> bool {
+        if window == 0 {
+            return false;
+        }
+        let before = text.get(..cue_start).unwrap_or("");
+        // The words before the cue, nearest first, up to a clause break.
+        let mut back: Vec<&str> = Vec::with_capacity(window);
+        for raw in before.split_whitespace().rev() {
+            if raw.ends_with([',', ';', ':', '\u{2014}']) || raw == "\u{2014}" || raw == "-" {
+                break;
+            }
+            let word = normalise(raw);
+            if CLAUSE_BREAKERS.contains(&word.as_str()) {
+                break;
+            }
+            back.push(raw);
+            if back.len() == window {
+                break;
+            }
+        }
+        if back.is_empty() {
+            return false;
+        }
+        back.reverse();
+        // Words from the window's start to a little past the cue, so that a
+        // pseudo-negation reaching into the cue ("not only should") is seen.
+        let after = text.get(cue_start..).unwrap_or("").split_whitespace().take(3);
+        let words: Vec<String> = back.iter().copied().chain(after).map(normalise).collect();
+        (0..back.len()).any(|i| {
+            let Some(word) = words.get(i) else { return false };
+            self.is_cue(word)
+                && !self.pseudo.iter().any(|p| {
+                    p.first() == Some(word) && words.get(i..i + p.len()).is_some_and(|w| w.iter().eq(p.iter()))
+                })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn negation() -> Negation {
+        let cues: Vec<String> = ["not", "no", "never", "nobody", "without", "cannot"].map(String::from).to_vec();
+        let pseudo: Vec<String> = ["not only", "no doubt", "not just"].map(String::from).to_vec();
+        Negation::new(5, &cues, &pseudo)
+    }
+
+    #[test]
+    fn table() {
+        let n = negation();
+        let cases = [
+            ("There is no need to regulate.", "need to", true),
+            ("We are not calling for a ban.", "calling for", true),
+            ("I don't think we should ban it.", "should", true),
+            ("There is no doubt that we need to act.", "need to", false),
+            ("We not only need to connect people but train them.", "need to", false),
+            ("No, we need to act.", "need to", false),
+            ("It is not easy, but we must act.", "must", false),
+            ("Governments should not censor.", "should", false),
+            ("Nobody in this room would say that we must wait.", "must", false),
+            ("We should act.", "should", false),
+        ];
+        for (text, cue, want) in cases {
+            let at = text.find(cue).unwrap();
+            assert_eq!(n.is_negated(text, at, n.window), want, "{text}");
+        }
+    }
+}
