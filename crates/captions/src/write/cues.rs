@@ -497,20 +497,37 @@ impl Planner<'_, '_> {
         // The prefix stays with the first word unless they cannot share a cue.
         let no_cue_end_until =
             if self.layout(0, (self.prefix_len + 1).min(n), None).is_some() { self.prefix_len } else { 0 };
+        // The last sentence end inside the cues ending at j (a break before token `b < j`).
+        let mut sentence_end = 0;
         for j in 1..=n {
+            if j > 1 && self.breaks[j - 1] == cost::SENTENCE_END {
+                sentence_end = j - 1;
+            }
             if j <= no_cue_end_until && j < n {
                 continue;
             }
             let end_cost = if j < n { self.breaks[j] * cost::CUE_BREAK_WEIGHT } else { 0.0 };
+            // Lines the cue i..j needs, filled from the bottom up so that adding
+            // a token at the front only extends the top line (or opens one).
+            let mut lines = 0;
+            let mut top_end = j;
             for i in (0..j).rev() {
-                if self.span_chars(i, j) > self.limits.cue_chars() {
+                if lines == 0 || self.span_chars(i, top_end) > self.limits.line_chars {
+                    lines += 1;
+                    top_end = i + 1;
+                }
+                if lines > self.limits.max_lines {
                     break;
                 }
-                let Some(layout) = self.layout(i, j, None) else { break };
-                let total =
-                    best[i] + cost::PER_CUE + layout + end_cost + self.duration_cost(i, j) + self.tail_cost(i, j);
-                if total < best[j] {
-                    best[j] = total;
+                // The layout cost is never negative: skip it when the rest already loses.
+                let without_layout =
+                    best[i] + cost::PER_CUE + end_cost + self.duration_cost(i, j) + self.tail_cost(i, j, sentence_end);
+                if without_layout >= best[j] {
+                    continue;
+                }
+                let Some(layout) = self.layout(i, j, None) else { continue };
+                if without_layout + layout < best[j] {
+                    best[j] = without_layout + layout;
                     from[j] = i;
                 }
             }
@@ -528,13 +545,12 @@ impl Planner<'_, '_> {
 
     /// The cost of a cue of tokens `i..j` that ends part way into a new
     /// sentence (a new sentence should start a new cue where possible).
-    fn tail_cost(&self, i: usize, j: usize) -> f64 {
-        if self.breaks.get(j).is_none_or(|&b| b == cost::SENTENCE_END) {
+    /// `sentence_end` is the last sentence end before token `j`.
+    fn tail_cost(&self, i: usize, j: usize, sentence_end: usize) -> f64 {
+        if self.breaks.get(j).is_none_or(|&b| b == cost::SENTENCE_END) || sentence_end <= i {
             return 0.0;
         }
-        let Some(b) = (i + 1..j).rev().find(|&b| self.breaks[b] == cost::SENTENCE_END) else {
-            return 0.0;
-        };
+        let b = sentence_end;
         let tail = self.span_chars(b, j) as f64 / self.limits.line_chars as f64;
         cost::NEW_SENTENCE_INSIDE + cost::NEW_SENTENCE_TAIL * (1.0 - tail).max(0.0)
     }
