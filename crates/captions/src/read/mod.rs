@@ -6,11 +6,16 @@
 //! collect a whole [`Transcript`] when that is what the caller wants.
 
 mod cart;
+mod cues;
 mod detect;
 mod estimate;
+mod inline;
 mod json;
+mod paragraphs;
+mod speaker;
 mod srt;
 mod text;
+mod timestamp;
 mod vtt;
 
 use std::fs::File;

@@ -1,0 +1,254 @@
+//! What the WebVTT and SRT readers share: reading lines, checking cue times,
+//! deciding who speaks, and ending the input.
+
+use std::collections::VecDeque;
+use std::io::{self, BufRead};
+
+use rapporteur_core::{Diagnostic, Segment, Source, Time, Timing};
+
+use super::inline::TextBuilder;
+use super::speaker::{self, NameStyle};
+use super::timestamp::{TimingError, TimingLine};
+use crate::lines::Lines;
+use crate::CaptionError;
+
+/// The current line of an input, read with [`Lines`] into one reused buffer.
+#[derive(Debug)]
+pub(super) struct Input<R> {
+    lines: Lines<R>,
+    /// The current line (no line end).
+    pub line: String,
+    /// Its 1-based number.
+    pub no: usize,
+    saw_text: bool,
+    /// Lines given back, read again before new ones (front first).
+    replay: VecDeque<(usize, String)>,
+}
+
+impl<R: BufRead> Input<R> {
+    /// Lines of `input`, cut at `max_line_bytes`.
+    pub fn new(input: R, max_line_bytes: usize) -> Self {
+        Input {
+            lines: Lines::new(input).with_max_line_bytes(max_line_bytes),
+            line: String::new(),
+            no: 0,
+            saw_text: false,
+            replay: VecDeque::new(),
+        }
+    }
+
+    /// Reads the next line; `false` at the end of the input.
+    pub fn next(&mut self) -> io::Result<bool> {
+        if let Some((no, line)) = self.replay.pop_front() {
+            self.line = line;
+            self.no = no;
+            return Ok(true);
+        }
+        match self.lines.next_line(&mut self.line)? {
+            Some(no) => {
+                self.no = no;
+                self.saw_text |= !self.is_blank();
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// Whether the current line is empty or whitespace.
+    pub fn is_blank(&self) -> bool {
+        self.line.trim().is_empty()
+    }
+
+    /// Gives the current line back: the next [`Input::next`] returns it again.
+    pub fn push_back(&mut self) {
+        self.replay.push_front((self.no, std::mem::take(&mut self.line)));
+    }
+
+    /// Gives back the current line from byte `offset` on (a second speaker
+    /// turn run into the same line), to be read next as its own line.
+    pub fn push_back_tail(&mut self, offset: usize) {
+        let tail = self.line.get(offset..).unwrap_or_default().to_string();
+        self.replay.push_front((self.no, tail));
+    }
+
+    /// Takes the current line out (for looking ahead); [`Input::replay_all`]
+    /// gives such lines back.
+    pub fn take_line(&mut self) -> (usize, String) {
+        (self.no, std::mem::take(&mut self.line))
+    }
+
+    /// Lines taken while looking ahead, to be read again in order.
+    pub fn replay_all(&mut self, lines: VecDeque<(usize, String)>) {
+        let mut lines = lines;
+        lines.extend(self.replay.drain(..));
+        self.replay = lines;
+    }
+
+    /// Skips to the end of the current block (the next blank line or the end).
+    pub fn skip_block(&mut self) -> io::Result<()> {
+        while self.next()? {
+            if self.is_blank() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether any line so far had text.
+    pub fn saw_text(&self) -> bool {
+        self.saw_text
+    }
+
+    /// Warnings from line reading (cut lines, invalid UTF-8), drained.
+    pub fn take_warnings(&mut self) -> Vec<Diagnostic> {
+        self.lines.take_warnings()
+    }
+}
+
+/// The timing line of a cue being read.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct CueStart {
+    pub timing: TimingLine,
+    /// Line of the timing line, for warnings.
+    pub line: usize,
+}
+
+/// Cue text, speaker continuity, time checks and warnings.
+#[derive(Debug)]
+pub(super) struct Cues {
+    /// The text of the cue being read.
+    pub text: TextBuilder,
+    /// Longest text kept for one cue, in bytes.
+    pub max_text: usize,
+    speaker: Option<String>,
+    previous_start: Option<Time>,
+    emitted: usize,
+    last_problem: Option<usize>,
+    diagnostics: Vec<Diagnostic>,
+    source: Source,
+    format: &'static str,
+}
+
+impl Cues {
+    /// Shared state for a `format` reader whose segments come from `source`.
+    pub fn new(format: &'static str, source: Source, max_text: usize) -> Self {
+        Cues {
+            text: TextBuilder::default(),
+            max_text,
+            speaker: None,
+            previous_start: None,
+            emitted: 0,
+            last_problem: None,
+            diagnostics: Vec::new(),
+            source,
+            format,
+        }
+    }
+
+    /// Adds a line to the cue text (warning once when the cue gets too long).
+    pub fn push_text(&mut self, line: &str, markup: super::inline::Markup, line_no: usize) {
+        if !self.text.push_line(line, markup, self.max_text) {
+            self.warn(
+                line_no,
+                format!("cue text is longer than {} bytes; the rest of the cue was skipped", self.max_text),
+            );
+        }
+    }
+
+    /// A warning at `line`.
+    pub fn warn(&mut self, line: usize, message: String) {
+        self.diagnostics.push(Diagnostic::warning(Some(line), message));
+    }
+
+    /// A warning about a block that was skipped at `line`.
+    pub fn skipped(&mut self, line: usize, message: String) {
+        self.last_problem = Some(line);
+        self.warn(line, message);
+    }
+
+    /// Warns about a timing line that could not be read (the cue is skipped).
+    pub fn bad_timing(&mut self, line: usize, text: &str, error: TimingError, example: &str) {
+        let shown = shorten(text.trim(), 60);
+        self.skipped(
+            line,
+            format!("cannot read the cue timing `{shown}`: {} (expected `{example}`); cue skipped", error.describe()),
+        );
+    }
+
+    /// The segment for the cue just read, or `None` when its text is empty.
+    ///
+    /// Speaker: the cue's first voice span `<v Name>`, else a `>> NAME:`
+    /// marker at its start (a bare `>>` being a new unnamed speaker), else
+    /// the previous cue's speaker, since a turn spans many cues.
+    /// `at_end` says the input ended with this cue: an empty last cue is
+    /// then reported as a sign of a truncated file.
+    pub fn finish_cue(&mut self, cue: CueStart, at_end: bool) -> Option<Segment> {
+        if self.text.is_empty() {
+            if at_end {
+                self.warn(
+                    cue.line,
+                    "the input ends after this cue's timing line, with no text (is the file truncated?)".into(),
+                );
+            }
+            return None;
+        }
+        let mut body = self.text.text();
+        let marker = speaker::marker(body, NameStyle::Caption);
+        if let Some((name, rest)) = marker {
+            self.speaker = name;
+            body = rest;
+        }
+        if let Some(voice) = self.text.voice() {
+            if self.speaker.as_deref() != Some(voice) {
+                self.speaker = Some(voice.to_string());
+            }
+        }
+        let text = body.to_string();
+        let start = Time::from_millis(cue.timing.start_ms);
+        let mut end = Time::from_millis(cue.timing.end_ms);
+        if let Some(previous) = self.previous_start.filter(|&p| start < p) {
+            self.diagnostics.push(Diagnostic::warning(
+                Some(cue.line),
+                format!("cue starts at {start}, before the previous cue ({previous}): times go backwards; kept in file order"),
+            ));
+        }
+        if end < start {
+            self.diagnostics.push(Diagnostic::warning(
+                Some(cue.line),
+                format!("cue ends at {end}, before it starts ({start}); end set to the start"),
+            ));
+            end = start;
+        }
+        self.previous_start = Some(start);
+        if text.is_empty() {
+            return None;
+        }
+        self.emitted += 1;
+        Some(Segment::new(start, end, self.speaker.clone(), text, self.source, Timing::Exact))
+    }
+
+    /// What the end of the input means: the end when cues were read, else an
+    /// error (a non-empty input that yields nothing is not a transcript).
+    pub fn end(&self, saw_text: bool) -> Result<Option<Segment>, CaptionError> {
+        if self.emitted > 0 {
+            Ok(None)
+        } else if !saw_text {
+            Err(CaptionError::Empty)
+        } else {
+            Err(CaptionError::NoCues { format: self.format, line: self.last_problem })
+        }
+    }
+
+    /// Warnings so far, drained.
+    pub fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.diagnostics)
+    }
+}
+
+/// `text` cut to `max` characters, with `…` when cut, for quoting in a warning.
+pub(super) fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or_default()),
+        None => text.to_string(),
+    }
+}

@@ -1,0 +1,230 @@
+//! Golden tests of the readers, and bad input that is generated rather than
+//! committed (a 10 MB line, a 100 MB stream).
+//!
+//! Every file in `fixtures/captions/readers/` (except `*.expected.json`) is
+//! read as `rapporteur captions` reads it (format detected from content and
+//! extension) and the outcome is compared exactly with `NAME.expected.json`
+//! next to it: pretty JSON of
+//!
+//! ```json
+//! {"format": "srt", "diagnostics": [...], "transcript": {...}}
+//! ```
+//!
+//! where `diagnostics` are the warnings in order and `transcript` the core
+//! Transcript JSON (serde_json, pretty, fields in their stable order), or, for
+//! inputs that fail, `"error"` (its message) and `"error_line"` instead of
+//! `transcript`, with the warnings given before the failure. (Not the JSON
+//! writer's output: that has no room for the warnings.) Regenerate after a deliberate change with
+//! `UPDATE_GOLDEN=1 cargo test -p rapporteur-captions --test readers`,
+//! then read the diff before committing.
+
+use std::fs::{self, File};
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use rapporteur_captions::read::{self, Format, ReadOptions};
+use rapporteur_captions::CaptionError;
+use rapporteur_core::{Diagnostic, Session, Transcript};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/captions/readers")
+}
+
+/// What reading one fixture gave, in the golden files' shape (fields in
+/// this order; the transcript in its own stable JSON order).
+#[derive(Debug, serde::Serialize)]
+struct Outcome {
+    format: Option<&'static str>,
+    diagnostics: Vec<Diagnostic>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    transcript: Option<Transcript>,
+}
+
+/// Reads `path` the way the command line does, keeping everything it says.
+fn outcome(path: &Path) -> Outcome {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = path.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file = File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let failure = |format: Option<Format>, error: CaptionError, diagnostics: Vec<Diagnostic>| Outcome {
+        format: format.map(Format::name),
+        diagnostics,
+        error: Some(error.to_string()),
+        error_line: error.line(),
+        transcript: None,
+    };
+    let mut source = match read::open(file, &name, &ReadOptions::default()) {
+        Ok(source) => source,
+        Err(e) => return failure(None, e, Vec::new()),
+    };
+    let format = source.format();
+    let mut segments = Vec::new();
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    loop {
+        let next = source.next_segment();
+        diagnostics.extend(source.take_diagnostics());
+        match next {
+            Ok(Some(segment)) => segments.push(segment),
+            Ok(None) => break,
+            Err(e) => return failure(Some(format), e, diagnostics),
+        }
+    }
+    let mut session = source.session().clone();
+    if session.id.is_empty() {
+        session.id = Session::id_from(&stem);
+    }
+    Outcome {
+        format: Some(format.name()),
+        diagnostics,
+        error: None,
+        error_line: None,
+        transcript: Some(Transcript { session, segments }),
+    }
+}
+
+#[test]
+fn every_fixture_matches_its_golden_file() {
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1");
+    let mut inputs: Vec<PathBuf> = fs::read_dir(fixtures())
+        .expect("fixtures/captions/readers exists")
+        .map(|e| e.expect("readable directory").path())
+        .filter(|p| p.is_file() && !p.to_string_lossy().ends_with(".expected.json"))
+        .collect();
+    inputs.sort();
+    assert!(inputs.len() >= 15, "fixtures missing: {inputs:?}");
+    let mut failures = Vec::new();
+    for input in &inputs {
+        let got = serde_json::to_string_pretty(&outcome(input)).expect("JSON") + "\n";
+        let golden = PathBuf::from(format!("{}.expected.json", input.with_extension("").display()));
+        if update {
+            fs::write(&golden, &got).expect("writing golden file");
+            continue;
+        }
+        match fs::read_to_string(&golden) {
+            Ok(want) if want == got => {}
+            Ok(_) => failures.push(format!("{}: differs from {}:\n{got}", input.display(), golden.display())),
+            Err(e) => failures.push(format!("{}: {e} (run with UPDATE_GOLDEN=1)", golden.display())),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Reads `text` forced as `format`.
+fn read_as(format: Format, text: &str) -> Result<(Transcript, Vec<Diagnostic>), CaptionError> {
+    read::read_str(text, "input", &ReadOptions { format: Some(format), ..ReadOptions::default() })
+}
+
+#[test]
+fn a_ten_megabyte_line_is_cut_with_a_warning_in_every_format() {
+    let long = "word ".repeat(2_000_000);
+    let cases = [
+        (Format::WebVtt, format!("WEBVTT\n\n00:01.000 --> 00:02.000\n{long}\n\n00:03.000 --> 00:04.000\nAfter.\n"), 4),
+        (
+            Format::Srt,
+            format!("1\n00:00:01,000 --> 00:00:02,000\n{long}\n\n2\n00:00:03,000 --> 00:00:04,000\nAfter.\n"),
+            3,
+        ),
+        (Format::Cart, format!("Title\n***\n>> A: {long}\n\n>> B: After.\n"), 3),
+        (Format::Text, format!("Ana: {long}\n\nBo: After.\n"), 1),
+    ];
+    for (format, text, line) in cases {
+        let (t, warnings) = read_as(format, &text).unwrap_or_else(|e| panic!("{format:?}: {e}"));
+        assert_eq!(t.segments.len(), 2, "{format:?}");
+        assert!(t.segments[0].text.len() <= 1 << 20, "{format:?}");
+        assert_eq!(t.segments[1].text, "After.", "{format:?}");
+        assert!(
+            warnings.iter().any(|w| w.line == Some(line) && w.message.contains("longer than")),
+            "{format:?}: {warnings:?}"
+        );
+    }
+}
+
+/// An endless source of well-formed input, counting what was read from it.
+struct Endless {
+    unit: Vec<u8>,
+    head: Vec<u8>,
+    pos: usize,
+    limit: usize,
+    read: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Read for Endless {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.pos >= self.limit {
+            return Ok(0);
+        }
+        let mut n = 0;
+        while n < buf.len() && self.pos < self.limit {
+            let byte = if self.pos < self.head.len() {
+                self.head[self.pos]
+            } else {
+                self.unit[(self.pos - self.head.len()) % self.unit.len()]
+            };
+            buf[n] = byte;
+            n += 1;
+            self.pos += 1;
+        }
+        self.read.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+#[test]
+fn readers_are_lazy_on_a_large_input() {
+    // 100 MB inputs: each reader must give its first segments after reading
+    // only a buffer's worth, which is what keeps memory flat on 1 GB files.
+    let cases: [(Format, &str, &str); 4] = [
+        (Format::WebVtt, "WEBVTT\n\n", "00:00:01.000 --> 00:00:02.000\n<v Ana>Some words here.\n\n"),
+        (Format::Srt, "", "1\n00:00:01,000 --> 00:00:02,000\n>> ANA: Some words here.\n\n"),
+        (Format::Cart, "Title\n***\n", ">> ANA:  Some words here.\n\n"),
+        (Format::Text, "", "Ana: Some words here.\n\n"),
+    ];
+    for (format, head, unit) in cases {
+        let read = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let input = Endless {
+            unit: unit.as_bytes().to_vec(),
+            head: head.as_bytes().to_vec(),
+            pos: 0,
+            limit: 100 << 20,
+            read: read.clone(),
+        };
+        let options = ReadOptions { format: Some(format), ..ReadOptions::default() };
+        let mut source = read::open(input, "big", &options).expect("opens");
+        for _ in 0..1000 {
+            let segment = source.next_segment().expect("reads").expect("a segment");
+            assert_eq!(segment.text, "Some words here.", "{format:?}");
+        }
+        let consumed = read.load(std::sync::atomic::Ordering::Relaxed);
+        assert!(consumed < 1 << 20, "{format:?} read {consumed} bytes for 1000 segments");
+    }
+}
+
+#[test]
+fn forced_formats_on_empty_and_blank_input_say_empty() {
+    for format in [Format::WebVtt, Format::Srt, Format::Cart, Format::Text] {
+        for text in ["", "\n \n\t\n"] {
+            let err = read_as(format, text).expect_err("empty input is an error");
+            assert!(matches!(err, CaptionError::Empty), "{format:?} {text:?}: {err}");
+        }
+    }
+}
+
+#[test]
+fn text_that_is_not_the_format_is_no_cues_naming_the_format() {
+    for (format, name) in [(Format::WebVtt, "vtt"), (Format::Srt, "srt")] {
+        let err = read_as(format, "Just some prose.\nNo cues here.\n").expect_err("no cues");
+        match err {
+            CaptionError::NoCues { format: f, line } => {
+                assert_eq!(f, name);
+                assert_eq!(line, Some(1), "{format:?}");
+            }
+            other => panic!("{format:?}: {other}"),
+        }
+    }
+    // A CART file with a header and nothing after it.
+    let err = read_as(Format::Cart, "Title\n\nDisclaimer.\n***\n\n").expect_err("no turns");
+    assert!(matches!(err, CaptionError::NoCues { format: "cart", .. }), "{err}");
+}
