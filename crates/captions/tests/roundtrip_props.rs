@@ -218,9 +218,12 @@ fn cue_count(written: &str) -> usize {
     written.lines().filter(|l| l.contains(" --> ")).count()
 }
 
+/// Each speaker's words in order (by speaker, in order of first appearance).
+type WordsBySpeaker = Vec<(Option<String>, String)>;
+
 /// Each speaker's words in order, and the time span of the whole transcript.
-fn words_by_speaker(t: &Transcript) -> (Vec<(Option<String>, String)>, Option<(Time, Time)>) {
-    let mut by_speaker: Vec<(Option<String>, String)> = Vec::new();
+fn words_by_speaker(t: &Transcript) -> (WordsBySpeaker, Option<(Time, Time)>) {
+    let mut by_speaker = WordsBySpeaker::new();
     for s in &t.segments {
         let speaker = s.speaker.as_deref().map(one_line);
         let text = one_line(&s.text);

@@ -36,7 +36,7 @@ impl<W: Write> SegmentSink for MarkdownSink<W> {
     fn begin(&mut self, session: &Session) -> io::Result<()> {
         let title =
             session.title.as_deref().map(one_line).filter(|t| !t.is_empty()).unwrap_or_else(|| one_line(&session.id));
-        writeln!(self.out, "# {}", escape(&title))?;
+        writeln!(self.out, "# {}", escape_heading(&title))?;
         let mut facts = Vec::new();
         let when = [session.date.as_deref(), session.time.as_deref()]
             .into_iter()
@@ -119,6 +119,18 @@ fn escape(text: &str) -> String {
     out
 }
 
+/// A heading's text: escaped like any text, and a final run of `#` after a
+/// space escaped too, which would otherwise close the heading and vanish.
+fn escape_heading(text: &str) -> String {
+    let mut out = escape(text);
+    let hashes = out.len() - out.trim_end_matches('#').len();
+    let before = out.len() - hashes;
+    if hashes > 0 && (before == 0 || out[..before].ends_with(' ')) {
+        out.insert(before, '\\');
+    }
+    out
+}
+
 /// How many characters at the start of a line make it a block (a heading,
 /// quote, list item, rule or setext underline), counting up to and including
 /// the one to escape; 0 when the line is plain text.
@@ -172,6 +184,9 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(escape(text), want, "{text}");
         }
+        assert_eq!(escape_heading("Workshop #"), "Workshop \\#");
+        assert_eq!(escape_heading("WS #999"), "WS #999");
+        assert_eq!(escape_heading("C#"), "C#");
     }
 
     #[test]
