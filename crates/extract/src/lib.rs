@@ -10,7 +10,7 @@
 //! * `reports`: organisers' session reports (Markdown, plain text, HTML) →
 //!   findings with `source: report`.
 //! * [`tracks`]: thematic tracks from a TOML lexicon, with a confidence.
-//! * `eval`: precision, recall and F1 per kind against a labelled set.
+//! * [`eval`]: precision, recall and F1 per kind against a labelled set.
 //! * `draft`: the Markdown session-report draft.
 //!
 //! ```
@@ -36,6 +36,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod eval;
 mod extractor;
 pub mod finding;
 pub mod rules;

@@ -47,6 +47,7 @@ struct Layering {
     window: usize,
     cues: Vec<String>,
     pseudo: Vec<String>,
+    reporting: Vec<String>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -251,6 +252,7 @@ impl Layering {
             window: DEFAULT_WINDOW,
             cues: default_negation_cues(),
             pseudo: default_pseudo(),
+            reporting: Vec::new(),
             diagnostics: Vec::new(),
         }
     }
@@ -264,6 +266,9 @@ impl Layering {
         }
         if let Some(p) = &n.pseudo {
             self.pseudo = p.iter().map(|s| s.get_ref().clone()).collect();
+        }
+        if let Some(r) = &n.reporting {
+            self.reporting = r.iter().map(|s| s.get_ref().clone()).collect();
         }
     }
 
@@ -332,7 +337,7 @@ impl Layering {
             .enumerate()
             .map(|(order, (p, _))| CompiledRule { order, ..p.rule })
             .collect();
-        let negation = Negation::new(self.window, &self.cues, &self.pseudo);
+        let negation = Negation::new(self.window, &self.cues, &self.pseudo, &self.reporting);
         (RuleSet::new(rules, negation), self.diagnostics)
     }
 }

@@ -15,6 +15,10 @@ pub struct Negation {
     pub cues: Vec<String>,
     /// Pseudo-negations, as lower-case word sequences.
     pub pseudo: Vec<Vec<String>>,
+    /// Verbs of saying ("saying", "suggest"): a negation just before one
+    /// negates the whole clause it introduces, however long ("nobody here
+    /// is seriously suggesting that the IGF must ...").
+    pub reporting: Vec<String>,
 }
 
 /// Words that close a clause: a negation before them does not reach the cue.
@@ -26,12 +30,21 @@ fn normalise(word: &str) -> String {
 
 impl Negation {
     /// Negation settings from their parts (phrases are split on white space).
-    pub fn new(window: usize, cues: &[String], pseudo: &[String]) -> Negation {
+    pub fn new(window: usize, cues: &[String], pseudo: &[String], reporting: &[String]) -> Negation {
         Negation {
             window,
             cues: cues.iter().map(|c| c.trim().to_lowercase()).collect(),
             pseudo: pseudo.iter().map(|p| p.split_whitespace().map(normalise).collect()).collect(),
+            reporting: reporting.iter().map(|c| c.trim().to_lowercase()).collect(),
         }
+    }
+
+    /// Whether a negated verb of saying opens the clause before the cue.
+    fn negated_report(&self, clause: &[String]) -> bool {
+        clause.iter().enumerate().any(|(i, w)| {
+            self.reporting.contains(w)
+                && clause.get(i.saturating_sub(4)..i).is_some_and(|before| before.iter().any(|b| self.is_cue(b)))
+        })
     }
 
     fn is_cue(&self, word: &str) -> bool {
@@ -46,7 +59,7 @@ impl Negation {
         }
         let before = text.get(..cue_start).unwrap_or("");
         // The words before the cue, nearest first, up to a clause break.
-        let mut back: Vec<&str> = Vec::with_capacity(window);
+        let mut clause: Vec<&str> = Vec::new();
         for raw in before.split_whitespace().rev() {
             if raw.ends_with([',', ';', ':', '\u{2014}']) || raw == "\u{2014}" || raw == "-" {
                 break;
@@ -55,15 +68,19 @@ impl Negation {
             if CLAUSE_BREAKERS.contains(&word.as_str()) {
                 break;
             }
-            back.push(raw);
-            if back.len() == window {
-                break;
+            clause.push(raw);
+        }
+        clause.reverse();
+        if !self.reporting.is_empty() {
+            let words: Vec<String> = clause.iter().map(|w| normalise(w)).collect();
+            if self.negated_report(&words) {
+                return true;
             }
         }
+        let back: Vec<&str> = clause.iter().rev().take(window).rev().copied().collect();
         if back.is_empty() {
             return false;
         }
-        back.reverse();
         // Words from the window's start to a little past the cue, so that a
         // pseudo-negation reaching into the cue ("not only should") is seen.
         let after = text.get(cue_start..).unwrap_or("").split_whitespace().take(3);
@@ -85,7 +102,8 @@ mod tests {
     fn negation() -> Negation {
         let cues: Vec<String> = ["not", "no", "never", "nobody", "without", "cannot"].map(String::from).to_vec();
         let pseudo: Vec<String> = ["not only", "no doubt", "not just"].map(String::from).to_vec();
-        Negation::new(5, &cues, &pseudo)
+        let reporting: Vec<String> = ["saying", "suggesting", "arguing"].map(String::from).to_vec();
+        Negation::new(5, &cues, &pseudo, &reporting)
     }
 
     #[test]
@@ -101,6 +119,8 @@ mod tests {
             ("It is not easy, but we must act.", "must", false),
             ("Governments should not censor.", "should", false),
             ("Nobody in this room would say that we must wait.", "must", false),
+            ("Nobody here is seriously suggesting that the IGF must become a negotiating body.", "must", true),
+            ("I'm not saying it is easy, but we must act.", "must", false),
             ("We should act.", "should", false),
         ];
         for (text, cue, want) in cases {

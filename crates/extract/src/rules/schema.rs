@@ -38,10 +38,13 @@ pub struct RawNegation {
     pub cues: Option<Vec<Spanned<String>>>,
     /// Phrases that start with a negation word but do not negate: `not only`, `no doubt`.
     pub pseudo: Option<Vec<Spanned<String>>>,
+    /// Verbs of saying: a negation within four words before one negates
+    /// the whole clause after it (`not saying that ...`).
+    pub reporting: Option<Vec<Spanned<String>>>,
 }
 
 /// Keys allowed in `[negation]`.
-pub const NEGATION_KEYS: &[&str] = &["window", "cues", "pseudo"];
+pub const NEGATION_KEYS: &[&str] = &["window", "cues", "pseudo", "reporting"];
 
 /// One `[[rule]]` as written.
 #[derive(Debug, Clone, Deserialize)]
