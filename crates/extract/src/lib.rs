@@ -7,7 +7,7 @@
 //! * [`rules`]: rules as data (TOML; schema in `RULES.md`), layered built-in →
 //!   organisation → meeting, validated with every error at once, compiled
 //!   once and matched behind a `RegexSet` prefilter.
-//! * `reports`: organisers' session reports (Markdown, plain text, HTML) →
+//! * [`reports`]: organisers' session reports (Markdown, plain text, HTML) →
 //!   findings with `source: report`.
 //! * [`tracks`]: thematic tracks from a TOML lexicon, with a confidence.
 //! * [`eval`]: precision, recall and F1 per kind against a labelled set.
@@ -39,6 +39,7 @@
 pub mod eval;
 mod extractor;
 pub mod finding;
+pub mod reports;
 pub mod rules;
 pub mod text;
 pub mod tracks;
