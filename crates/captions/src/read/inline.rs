@@ -90,6 +90,8 @@ impl TextBuilder {
                 cut -= 1;
             }
             self.text.truncate(cut);
+            let kept = self.text.trim_end().len();
+            self.text.truncate(kept);
             self.full = true;
             return false;
         }
