@@ -1,12 +1,24 @@
 //! The whole stage: transcripts (and reports) in, findings with evidence out.
 
-use rapporteur_core::{Source, Transcript};
+use rapporteur_core::{Session, Source, Transcript};
 use rayon::prelude::*;
 
 use crate::finding::{Explain, Finding, SessionFindings};
+use crate::reports::Report;
 use crate::rules::{Hit, RuleSet, SpeakerRoles};
 use crate::text::Document;
 use crate::tracks::Tracks;
+
+/// What is known of one session: its metadata, its transcript, its reports.
+#[derive(Debug, Clone, Default)]
+pub struct SessionInput {
+    /// The session (id, title, declared tracks, speakers with roles).
+    pub session: Session,
+    /// Its transcript, if one was given.
+    pub transcript: Option<Transcript>,
+    /// Its organisers' reports.
+    pub reports: Vec<Report>,
+}
 
 /// Runs a [`RuleSet`] (and optionally [`Tracks`]) over sessions.
 ///
@@ -49,22 +61,56 @@ impl Extractor {
 
     /// Findings of one transcript, in time order, with tracks assigned.
     pub fn extract(&self, transcript: &Transcript) -> SessionFindings {
-        let doc = Document::from_transcript(transcript);
-        let roles = SpeakerRoles::from_session(&transcript.session);
-        let hits = self.rules.match_document(&doc, &roles);
-        let findings = hits.iter().filter_map(|hit| self.finding(transcript, &doc, hit)).collect();
-        let mut out = SessionFindings {
-            session: transcript.session.clone(),
-            track: None,
-            track_confidence: None,
-            findings,
-            diagnostics: Vec::new(),
-        };
+        self.extract_session(transcript.session.clone(), Some(transcript), &[])
+    }
+
+    /// Findings of one session from its transcript (if any) and its
+    /// organisers' reports (report items after transcript findings), with
+    /// tracks assigned over both.
+    pub fn extract_session(
+        &self,
+        session: Session,
+        transcript: Option<&Transcript>,
+        reports: &[Report],
+    ) -> SessionFindings {
+        let mut findings = Vec::new();
+        let mut text: Vec<String> = Vec::new();
+        if let Some(transcript) = transcript {
+            let doc = Document::from_transcript(transcript);
+            let roles = SpeakerRoles::from_session(&session);
+            let hits = self.rules.match_document(&doc, &roles);
+            findings.extend(hits.iter().filter_map(|hit| self.finding(transcript, &session.id, &doc, hit)));
+            if self.tracks.is_some() {
+                text.extend(doc.sentences.iter().map(|s| s.cleaned.text.clone()));
+            }
+        }
+        let mut diagnostics = Vec::new();
+        for report in reports {
+            findings.extend(report.findings(&session.id));
+            text.extend(report.items.iter().map(|i| i.text.clone()));
+            diagnostics.extend(report.diagnostics.iter().cloned());
+        }
+        let mut out = SessionFindings { session, track: None, track_confidence: None, findings, diagnostics };
         if let Some(tracks) = &self.tracks {
-            let whole: Vec<&str> = doc.sentences.iter().map(|s| s.cleaned.text.as_str()).collect();
-            tracks.assign(&mut out, &whole.join(" "));
+            tracks.assign(&mut out, &text.join(" "));
         }
         out
+    }
+
+    /// Findings of many sessions (transcript and reports each), in parallel
+    /// across sessions, in input order.
+    pub fn extract_inputs(&self, inputs: &[SessionInput]) -> Vec<SessionFindings> {
+        inputs.par_iter().map(|i| self.extract_session(i.session.clone(), i.transcript.as_ref(), &i.reports)).collect()
+    }
+
+    /// As [`Extractor::extract_inputs`], on a pool of `threads` threads (the
+    /// global pool when one cannot be built): for `--threads` and for
+    /// measuring how extraction scales.
+    pub fn extract_inputs_on(&self, inputs: &[SessionInput], threads: usize) -> Vec<SessionFindings> {
+        match rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build() {
+            Ok(pool) => pool.install(|| self.extract_inputs(inputs)),
+            Err(_) => self.extract_inputs(inputs),
+        }
     }
 
     /// Findings of many transcripts, in parallel across sessions, in input order.
@@ -72,7 +118,7 @@ impl Extractor {
         transcripts.par_iter().map(|t| self.extract(t)).collect()
     }
 
-    fn finding(&self, transcript: &Transcript, doc: &Document, hit: &Hit) -> Option<Finding> {
+    fn finding(&self, transcript: &Transcript, session: &str, doc: &Document, hit: &Hit) -> Option<Finding> {
         let rule = self.rules.rules().get(hit.rule)?;
         let first = doc.sentences.get(hit.first)?;
         let last = doc.sentences.get(hit.last)?;
@@ -103,7 +149,7 @@ impl Extractor {
             kind: rule.kind.clone(),
             text,
             quote,
-            session: transcript.session.id.clone(),
+            session: session.to_string(),
             speaker: turn.speaker.clone(),
             start: Some(first.start),
             end: Some(last.end),

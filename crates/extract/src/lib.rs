@@ -11,7 +11,7 @@
 //!   findings with `source: report`.
 //! * [`tracks`]: thematic tracks from a TOML lexicon, with a confidence.
 //! * [`eval`]: precision, recall and F1 per kind against a labelled set.
-//! * `draft`: the Markdown session-report draft.
+//! * [`draft`]: the Markdown session-report draft.
 //!
 //! ```
 //! use rapporteur_core::{Segment, Session, Source, Time, Timing, Transcript};
@@ -36,15 +36,17 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod draft;
 pub mod eval;
 mod extractor;
 pub mod finding;
+pub mod meta;
 pub mod reports;
 pub mod rules;
 pub mod text;
 pub mod tracks;
 
-pub use extractor::Extractor;
+pub use extractor::{Extractor, SessionInput};
 pub use finding::{kinds, Explain, Finding, SessionFindings};
 pub use rules::{RuleSet, RuleSource, RulesError};
 pub use tracks::Tracks;

@@ -14,7 +14,7 @@ pub fn normalise(heading: &str) -> String {
     s = s.replace('&', " and ").replace(['-', '\u{2011}', '\u{2013}'], " ");
     // Leading numbering: "3.", "3)", "iv.", "a)".
     let trimmed = s.trim_start();
-    if let Some((first, rest)) = trimmed.split_once(|c: char| c == '.' || c == ')') {
+    if let Some((first, rest)) = trimmed.split_once(['.', ')']) {
         let numbering = !first.is_empty()
             && first.len() <= 4
             && (first.chars().all(|c| c.is_ascii_digit())

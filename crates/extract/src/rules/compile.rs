@@ -286,6 +286,8 @@ impl Layering {
                     at,
                     format!("duplicate rule id `{id}` (first at line {}): ids must be unique within a file; later files override by id", first.line),
                 ));
+                // Still checked, so that its own mistakes are reported too.
+                let _ = compile_rule(source, raw, stemmer, &mut self.diagnostics);
                 continue;
             }
             seen.insert(id.clone(), at);
@@ -389,7 +391,10 @@ pub fn check(source: &RuleSource) -> Vec<Diagnostic> {
         Ok((_, d)) => d,
         Err(e) => e.diagnostics,
     };
-    diagnostics.into_iter().filter(|d| d.file.as_deref() == Some(source.name.as_str())).collect()
+    let mut own: Vec<Diagnostic> =
+        diagnostics.into_iter().filter(|d| d.file.as_deref() == Some(source.name.as_str())).collect();
+    own.sort_by_key(|d| (d.line, d.column));
+    own
 }
 
 impl RuleSet {

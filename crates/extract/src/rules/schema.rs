@@ -217,8 +217,11 @@ fn serde_error(source: &RuleSource, e: &toml::de::Error, fallback: usize, contex
 
 /// Parses a rules file, reporting every problem it can find at once.
 ///
-/// Returns the raw file when there were no errors, and the diagnostics
-/// (errors, with file:line:column) in order of position.
+/// Returns the raw file (the parts that could be read: a rule with an
+/// unknown key is kept without that key, so its other mistakes are found
+/// too; a rule that cannot be read at all is left out) and the diagnostics
+/// (errors, with file:line:column) in order of position. A file with TOML
+/// syntax errors gives no raw file.
 pub fn parse(source: &RuleSource) -> (Option<RawRulesFile>, Vec<Diagnostic>) {
     let (root, syntax) = DeTable::parse_recoverable(&source.text);
     let mut out: Vec<Diagnostic> = syntax
@@ -259,20 +262,21 @@ pub fn parse(source: &RuleSource) -> (Option<RawRulesFile>, Vec<Diagnostic>) {
                 };
                 for rule in rules {
                     let rule_span = rule.span();
-                    let known = match rule.get_ref() {
-                        DeValue::Table(t) => unknown_keys(source, t, RULE_KEYS, "a [[rule]]", &mut out),
-                        _ => {
-                            out.push(
-                                source
-                                    .error_at(rule_span.start, "each rule must be a table: write it under `[[rule]]`"),
-                            );
-                            continue;
-                        }
+                    let DeValue::Table(table) = rule.get_ref() else {
+                        out.push(
+                            source.error_at(rule_span.start, "each rule must be a table: write it under `[[rule]]`"),
+                        );
+                        continue;
                     };
-                    if !known {
-                        continue; // Already reported, key by key.
+                    // Unknown keys are reported one by one, then left out so
+                    // that the rest of the rule is still checked.
+                    unknown_keys(source, table, RULE_KEYS, "a [[rule]]", &mut out);
+                    let mut known = DeTable::new();
+                    for (k, v) in table.iter().filter(|(k, _)| RULE_KEYS.contains(&k.get_ref().as_ref())) {
+                        known.insert(k.clone(), v.clone());
                     }
-                    match Spanned::<RawRule>::deserialize(ValueDeserializer::from(rule)) {
+                    let value = Spanned::new(rule_span.clone(), DeValue::Table(known));
+                    match Spanned::<RawRule>::deserialize(ValueDeserializer::from(value)) {
                         Ok(r) => file.rule.push(r),
                         Err(e) => out.push(serde_error(source, &e, rule_span.start, "in this [[rule]]")),
                     }
@@ -282,11 +286,7 @@ pub fn parse(source: &RuleSource) -> (Option<RawRulesFile>, Vec<Diagnostic>) {
         }
     }
     out.sort_by_key(|d| (d.line, d.column));
-    if out.is_empty() {
-        (Some(file), out)
-    } else {
-        (None, out)
-    }
+    (Some(file), out)
 }
 
 #[cfg(test)]
@@ -329,7 +329,7 @@ case_sensitive = false
         let text =
             "[[rule]]\nid = \"a\"\nkind = \"x\"\npattern = [\"x\"]\nwordz = []\n[[rule]]\nid = 3\nkind = \"y\"\n";
         let (file, diags) = parse(&RuleSource::new("t.toml", text));
-        assert!(file.is_none());
+        assert_eq!(file.map(|f| f.rule.len()), Some(1));
         let lines: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
         assert_eq!(lines.len(), 3, "{lines:#?}");
         assert!(

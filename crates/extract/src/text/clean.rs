@@ -265,9 +265,23 @@ fn drop_fillers(s: &str, tokens: &mut [Token]) {
         if let Some(t) = tokens.get_mut(i) {
             t.keep = false;
         }
-        if let Some(n) = next_kept(tokens, i) {
-            if let Some(next) = tokens.get_mut(n).filter(|n| n.kind == Kind::Punct(',')) {
+        let next_comma = next_kept(tokens, i).filter(|&n| tokens.get(n).is_some_and(|t| t.kind == Kind::Punct(',')));
+        if let Some(n) = next_comma {
+            if let Some(next) = tokens.get_mut(n) {
                 next.keep = false;
+            }
+            // "that, uh, the" → "that the": a filler set off by commas takes both.
+            let prev_comma =
+                prev_kept(tokens, i).filter(|&p| tokens.get(p).is_some_and(|t| t.kind == Kind::Punct(',')));
+            let prev_word = prev_comma
+                .and_then(|p| prev_kept(tokens, p))
+                .and_then(|w| tokens.get(w))
+                .filter(|t| t.kind == Kind::Word);
+            let after = next_kept(tokens, n).and_then(|w| tokens.get(w)).filter(|t| t.kind == Kind::Word);
+            if let (Some(p), Some(_), Some(_)) = (prev_comma, prev_word, after) {
+                if let Some(t) = tokens.get_mut(p) {
+                    t.keep = false;
+                }
             }
         }
     }
@@ -498,7 +512,8 @@ mod tests {
             ("We we we need the the funding.", "We need the funding."),
             ("Thank you ‑‑ (overlapping speakers) ‑‑ so, first point.", "Thank you — so, first point."),
             ("Yes.  (off microphone)  I think we can begin.", "Yes. I think we can begin."),
-            ("You know, this is, uh, important.", "This is, important."),
+            ("You know, this is, uh, important.", "This is important."),
+            ("I think that, uh, the regulators agree.", "I think that the regulators agree."),
             ("I mean, access is a right (Speaking French).", "Access is a right."),
             (
                 "The ITU (International Telecommunication Union) agrees.",

@@ -294,3 +294,29 @@ keywords = { "digital divide" = 3, connectivity = 2, affordable = 1 }
         assert!(err.to_string().contains("t.toml:3:12: error: track `A` has no keywords"), "{err}");
     }
 }
+
+#[cfg(test)]
+mod shipped {
+    use super::*;
+
+    #[test]
+    fn shipped_examples_load_and_classify() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/tracks/");
+        let y2019 = Tracks::from_toml(&std::fs::read_to_string(format!("{root}igf2019.toml")).unwrap(), "igf2019.toml")
+            .unwrap();
+        assert_eq!(y2019.tracks.len(), 3);
+        let y2020 = Tracks::from_toml(&std::fs::read_to_string(format!("{root}igf2020.toml")).unwrap(), "igf2020.toml")
+            .unwrap();
+        let labels: Vec<&str> = y2020.tracks.iter().map(|t| t.label.as_str()).collect();
+        assert_eq!(labels, ["Data", "Environment", "Inclusion", "Trust"]);
+        let cases = [
+            ("Data centres must reach net zero emissions and e-waste must be recycled.", "Environment"),
+            ("Community networks bring affordable connectivity to rural women.", "Inclusion"),
+            ("Ransomware attacks on critical infrastructure undermine trust.", "Trust"),
+            ("Cross-border data flows need strong data protection and privacy.", "Data"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(y2020.classify(text, 1.0).map(|t| t.label).as_deref(), Some(want), "{text}");
+        }
+    }
+}
