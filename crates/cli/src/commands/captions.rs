@@ -57,12 +57,21 @@ pub struct Args {
     /// segments as NDJSON as they complete.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["inputs", "output"])]
     follow: Option<PathBuf>,
+
+    /// With --follow: stop after this many seconds without new input (a file
+    /// that stops growing); without it, a file is followed until interrupted.
+    #[arg(long, value_name = "SECS")]
+    idle_exit: Option<f64>,
 }
 
 /// Runs the subcommand.
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if let Some(path) = &args.follow {
-        return crate::commands::follow::run(path, args.speaking_rate);
+        return crate::commands::follow::run(path, args.idle_exit);
+    }
+    // Checked here: clap's `requires` lets it pass when --follow's conflicts are present.
+    if args.idle_exit.is_some() {
+        return Err(UsageError("--idle-exit only applies with --follow FILE".into()).into());
     }
     let formats = parse_formats(&args.to)?;
     let input_format = match &args.format {
