@@ -30,6 +30,10 @@ pub struct Assembler {
     pause_ms: u64,
     max_segment_chars: usize,
     buffer: Buffer,
+    /// The pending text's turn marker once resolved: where its text starts,
+    /// and how many characters decided it (a backspace below that reopens it).
+    /// Kept so that the marker is not read again at every character.
+    resolved_marker: Option<(usize, usize)>,
     speaker: Option<String>,
     /// Arrival time of the latest character: times never go backwards.
     clock: Time,
@@ -47,6 +51,7 @@ impl Assembler {
             pause_ms: config.pause_ms,
             max_segment_chars: config.max_segment_chars.max(1),
             buffer: Buffer::default(),
+            resolved_marker: None,
             speaker: None,
             clock: Time::ZERO,
             last_activity: None,
@@ -89,6 +94,9 @@ impl Assembler {
                 if !self.buffer.backspace() {
                     lost += 1;
                 }
+                if self.resolved_marker.is_some_and(|(_, decided_by)| self.buffer.len() < decided_by) {
+                    self.resolved_marker = None;
+                }
             } else if c.is_control() && !c.is_whitespace() {
                 // NUL, bell and the like carry no text.
                 continue;
@@ -122,7 +130,7 @@ impl Assembler {
         let mut events = Vec::new();
         if let Some(last) = self.last_activity {
             if now.millis_since(last) >= self.pause_ms && self.buffer.has_text() {
-                let all = self.buffer.take_all();
+                let all = self.take_prefix(usize::MAX);
                 self.emit(all, &mut events);
             }
         }
@@ -132,13 +140,13 @@ impl Assembler {
     /// Emits whatever is pending (the feed is over, or the caller wants it now).
     pub fn finish(&mut self) -> Vec<Event> {
         let mut events = Vec::new();
-        let all = self.buffer.take_all();
+        let all = self.take_prefix(usize::MAX);
         self.emit(all, &mut events);
         events
     }
 
     fn push_char(&mut self, c: char, at: Time, events: &mut Vec<Event>) {
-        let was_unresolved = marker::parse(self.buffer.chars(), false) == Marker::Unresolved;
+        let was_unresolved = self.text_start().is_none();
         self.buffer.push(c, at);
         if c.is_whitespace() {
             return;
@@ -147,19 +155,12 @@ impl Assembler {
         // resolves a turn marker: then the full stops inside it that were
         // put on hold are looked at again.
         let mut scan_all = was_unresolved;
-        loop {
-            let marker = marker::parse(self.buffer.chars(), false);
-            if marker == Marker::Unresolved {
-                break;
-            }
+        while let Some(text_start) = self.text_start() {
             let chars = self.buffer.chars();
-            let found = if scan_all {
-                boundary::first(chars, marker.text_start())
-            } else {
-                boundary::at_last(chars, marker.text_start())
-            };
+            let found =
+                if scan_all { boundary::first(chars, text_start) } else { boundary::at_last(chars, text_start) };
             let Some(end) = found else { break };
-            let stretch = self.buffer.take_prefix(end);
+            let stretch = self.take_prefix(end);
             self.emit(stretch, events);
             scan_all = true;
         }
@@ -173,7 +174,7 @@ impl Assembler {
         let chars = self.buffer.chars();
         let cut = chars.iter().rposition(|c| c.is_whitespace()).filter(|&p| p > 0).unwrap_or(chars.len());
         let count = self.buffer.len();
-        let stretch = self.buffer.take_prefix(cut);
+        let stretch = self.take_prefix(cut);
         events.push(Event::warning(
             Some(&self.lang),
             format!(
@@ -185,9 +186,35 @@ impl Assembler {
         self.emit(stretch, events);
     }
 
+    /// Where the pending turn's own text starts, or `None` while its marker
+    /// is unresolved.
+    fn text_start(&mut self) -> Option<usize> {
+        if let Some((text_start, _)) = self.resolved_marker {
+            debug_assert_eq!(
+                marker::parse(self.buffer.chars(), false).0.text_start(),
+                text_start,
+                "stale turn marker for {:?}",
+                self.buffer.chars()
+            );
+            return Some(text_start);
+        }
+        let (marker, decided_by) = marker::parse(self.buffer.chars(), false);
+        if marker == Marker::Unresolved {
+            return None;
+        }
+        self.resolved_marker = Some((marker.text_start(), decided_by));
+        Some(marker.text_start())
+    }
+
+    /// Takes the first `n` pending characters (all if fewer) to emit.
+    fn take_prefix(&mut self, n: usize) -> Stretch {
+        self.resolved_marker = None;
+        self.buffer.take_prefix(n)
+    }
+
     /// Turns a stretch into a segment (and a new speaker, if it opens a turn).
     fn emit(&mut self, stretch: Stretch, events: &mut Vec<Event>) {
-        let marker = marker::parse(&stretch.chars, true);
+        let (marker, _) = marker::parse(&stretch.chars, true);
         match &marker {
             Marker::Named { name, .. } => self.speaker = Some(name.clone()),
             Marker::Bare { .. } => self.speaker = None,

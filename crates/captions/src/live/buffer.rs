@@ -55,11 +55,6 @@ impl Buffer {
             times: std::mem::replace(&mut self.times, rest_times),
         }
     }
-
-    /// Takes everything.
-    pub(crate) fn take_all(&mut self) -> Stretch {
-        self.take_prefix(self.chars.len())
-    }
 }
 
 #[cfg(test)]

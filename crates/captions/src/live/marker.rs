@@ -35,37 +35,43 @@ impl Marker {
     }
 }
 
-/// Reads the marker at the start of `chars`. With `complete`, nothing more will
-/// arrive, so an unfinished name is read as a bare turn.
-pub(crate) fn parse(chars: &[char], complete: bool) -> Marker {
-    let Some(first) = chars.iter().position(|c| !c.is_whitespace()) else { return Marker::None };
-    let arrows = chars[first..].iter().take_while(|&&c| c == '>').count();
+/// Reads the marker at the start of `chars`, and how many characters it took
+/// to decide (a backspace below that may change the answer). With `complete`,
+/// nothing more will arrive, so an unfinished name is read as a bare turn.
+pub(crate) fn parse(chars: &[char], complete: bool) -> (Marker, usize) {
+    let unresolved = if complete { Marker::None } else { Marker::Unresolved };
+    let Some(first) = chars.iter().position(|c| !c.is_whitespace()) else { return (unresolved, chars.len()) };
+    let arrows = chars.iter().skip(first).take_while(|&&c| c == '>').count();
     let after_arrows = first + arrows;
     match arrows {
-        0 => return Marker::None,
-        1 if after_arrows == chars.len() && !complete => return Marker::Unresolved,
-        1 => return Marker::None,
+        0 => return (Marker::None, first + 1),
+        1 if after_arrows == chars.len() => return (unresolved, chars.len()),
+        1 => return (Marker::None, after_arrows + 1),
         _ => {}
     }
     let bare = Marker::Bare { text_start: after_arrows };
-    let name_start =
-        chars[after_arrows..].iter().position(|&c| !(c == ' ' || c == '\t')).map_or(chars.len(), |p| after_arrows + p);
-    for (offset, &c) in chars[name_start..].iter().enumerate() {
+    let name_start = chars
+        .iter()
+        .skip(after_arrows)
+        .position(|&c| !(c == ' ' || c == '\t'))
+        .map_or(chars.len(), |p| after_arrows + p);
+    for (offset, &c) in chars.iter().skip(name_start).enumerate() {
         let at = name_start + offset;
         if c == ':' {
-            return match clean_name(&chars[name_start..at]) {
+            let marker = match clean_name(chars.get(name_start..at).unwrap_or_default()) {
                 Some(name) => Marker::Named { name, text_start: at + 1 },
                 None => bare,
             };
+            return (marker, at + 1);
         }
         if !is_name_char(c) || offset >= MAX_NAME_CHARS {
-            return bare;
+            return (bare, at + 1);
         }
     }
     if complete {
-        bare
+        (bare, chars.len())
     } else {
-        Marker::Unresolved
+        (Marker::Unresolved, chars.len())
     }
 }
 
@@ -96,8 +102,10 @@ mod tests {
     #[test]
     fn markers_table() {
         let cases: Vec<(&str, bool, Marker)> = vec![
-            ("", false, Marker::None),
-            ("  ", false, Marker::None),
+            ("", false, Marker::Unresolved),
+            ("", true, Marker::None),
+            ("  ", false, Marker::Unresolved),
+            ("  ", true, Marker::None),
             ("Hello", false, Marker::None),
             (" >", false, Marker::Unresolved),
             (" >", true, Marker::None),
@@ -118,9 +126,19 @@ mod tests {
         ];
         for (text, complete, want) in cases {
             let chars: Vec<char> = text.chars().collect();
-            assert_eq!(parse(&chars, complete), want, "{text:?}");
+            assert_eq!(parse(&chars, complete).0, want, "{text:?}");
         }
         let long = format!(">> {}", "A".repeat(MAX_NAME_CHARS + 1));
-        assert_eq!(parse(&long.chars().collect::<Vec<_>>(), false), Marker::Bare { text_start: 2 });
+        assert_eq!(parse(&long.chars().collect::<Vec<_>>(), false), (Marker::Bare { text_start: 2 }, 64));
+    }
+
+    #[test]
+    fn decided_by_counts_the_characters_that_decide() {
+        let cases: Vec<(&str, usize)> =
+            vec![("  Hello", 3), ("> x", 2), (">> MS. X: Hi", 9), (">> Can you", 5), ("   ", 3), (">> MS", 5)];
+        for (text, want) in cases {
+            let chars: Vec<char> = text.chars().collect();
+            assert_eq!(parse(&chars, false).1, want, "{text:?}");
+        }
     }
 }
