@@ -148,14 +148,13 @@ impl Assembler {
     fn push_char(&mut self, c: char, at: Time, events: &mut Vec<Event>) {
         let was_unresolved = self.text_start().is_none();
         self.buffer.push(c, at);
-        if c.is_whitespace() {
-            return;
-        }
-        // Only the new character can complete a boundary, except when it
-        // resolves a turn marker: then the full stops inside it that were
-        // put on hold are looked at again.
+        // Only a new non-space character can complete a boundary, and
+        // usually only the one just before it; but when it resolves a turn
+        // marker, the full stops inside it that were put on hold are looked
+        // at again.
         let mut scan_all = was_unresolved;
-        while let Some(text_start) = self.text_start() {
+        let may_end_here = was_unresolved || !c.is_whitespace();
+        while let Some(text_start) = self.text_start().filter(|_| may_end_here) {
             let chars = self.buffer.chars();
             let found =
                 if scan_all { boundary::first(chars, text_start) } else { boundary::at_last(chars, text_start) };
@@ -175,6 +174,10 @@ impl Assembler {
         let cut = chars.iter().rposition(|c| c.is_whitespace()).filter(|&p| p > 0).unwrap_or(chars.len());
         let count = self.buffer.len();
         let stretch = self.take_prefix(cut);
+        if stretch.chars.iter().all(|c| c.is_whitespace()) {
+            // A flood of spaces: nothing to say, only memory to free.
+            return;
+        }
         events.push(Event::warning(
             Some(&self.lang),
             format!(

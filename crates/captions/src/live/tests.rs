@@ -264,6 +264,13 @@ fn speakers() {
             warnings: vec![],
         },
         Case {
+            name: "a bare marker ended by a line break still splits its sentences",
+            config: prompt(),
+            acts: vec![free(">> YES. OK\nI agree.", 0)],
+            segments: vec![("en", None, "YES.", 0, 0), ("en", None, "OK I agree.", 0, 0)],
+            warnings: vec![],
+        },
+        Case {
             name: "a speaker named before a pause keeps the turn",
             config: prompt(),
             acts: vec![free("Intro. >> CHAIR:", 0), Act::Tick(3000), free(" Welcome.", 4000)],
@@ -321,6 +328,13 @@ fn pauses_and_limits() {
             config: LiveConfig { max_segment_chars: 12, ..prompt() },
             acts: vec![free("one two three four", 0)],
             segments: vec![("en", None, "one two", 0, 0), ("en", None, "three four", 0, 0)],
+            warnings: vec!["no sentence end, speaker change or pause in 13 characters"],
+        },
+        Case {
+            name: "a flood of spaces does not pile up",
+            config: LiveConfig { max_segment_chars: 12, ..prompt() },
+            acts: vec![free("Hi", 0), free("                              ", 100), free("there.", 200)],
+            segments: vec![("en", None, "Hi", 0, 0), ("en", None, "there.", 200, 200)],
             warnings: vec!["no sentence end, speaker change or pause in 13 characters"],
         },
     ];
