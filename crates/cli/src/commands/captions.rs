@@ -124,7 +124,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             }
         }
     }
-    if outcome.failed > 0 {
+    if outcome.failed > 0 && outcome.failed == outcome.total {
+        eprintln!("all {} inputs failed; nothing was written", outcome.total);
+    } else if outcome.failed > 0 {
         eprintln!(
             "{} of {} inputs failed; the others were written to {}",
             outcome.failed,
