@@ -466,26 +466,36 @@ fn segments_of(events: &[Event]) -> Vec<(String, Option<String>, String)> {
 /// Pushes `order` (indexes into `texts`, numbered from `base`) 10 ms apart from
 /// `from`; with `fix_start`, the first chunk goes alone first and the start is
 /// fixed by a tick. Arrivals stay within every wait, so no timeout fires.
-fn deliver(texts: &[String], base: u64, order: &[usize], fix_start: bool) -> (Vec<Event>, LiveSession) {
+fn deliver(texts: &[(&str, String)], base: u64, order: &[usize], fix_start: bool) -> (Vec<Event>, LiveSession) {
     let mut live = LiveSession::default();
     let mut events = Vec::new();
     let mut from = 0;
+    let chunk = |index: usize, at: u64| {
+        let (lang, text) = &texts[index];
+        Chunk::numbered(base + index as u64, *lang, text.clone(), Time::from_millis(at))
+    };
     if fix_start {
-        events.extend(live.push(Chunk::numbered(base, "en", texts[0].clone(), Time::ZERO)));
+        events.extend(live.push(chunk(0, 0)));
         events.extend(live.tick(Time::from_millis(2000)));
         from = 2000;
     }
     for (i, &index) in order.iter().enumerate() {
-        let chunk =
-            Chunk::numbered(base + index as u64, "en", texts[index].clone(), Time::from_millis(from + 10 * i as u64));
-        events.extend(live.push(chunk));
+        events.extend(live.push(chunk(index, from + 10 * i as u64)));
     }
     events.extend(live.finish());
     (events, live)
 }
 
-fn deliveries() -> impl Strategy<Value = (Vec<String>, u64, bool, Vec<usize>)> {
-    (chunk_texts(), 0u64..1_000_000, any::<bool>()).prop_flat_map(|(texts, base, fix_start)| {
+/// Chunks in two languages sharing one counter, the first seq, whether the
+/// start is fixed first, and a delivery order with retries.
+fn deliveries() -> impl Strategy<Value = (Vec<(&'static str, String)>, u64, bool, Vec<usize>)> {
+    let lang = proptest::sample::select(&["en", "es"][..]);
+    let texts = chunk_texts().prop_flat_map(move |texts| {
+        let n = texts.len();
+        (proptest::collection::vec(lang.clone(), n), Just(texts))
+            .prop_map(|(langs, texts)| langs.into_iter().zip(texts).collect::<Vec<_>>())
+    });
+    (texts, 0u64..1_000_000, any::<bool>()).prop_flat_map(|(texts, base, fix_start)| {
         let n = texts.len();
         let skip = usize::from(fix_start);
         proptest::collection::vec(1usize..=3, n).prop_flat_map(move |copies| {
@@ -509,17 +519,23 @@ proptest! {
         prop_assert_eq!(segments_of(&got), segments_of(&want));
         let count_warnings = |events: &[Event]| events.iter().filter(|e| e.diagnostic().is_some()).count();
         prop_assert_eq!(count_warnings(&got), count_warnings(&want));
-        prop_assert_eq!(
-            got_live.assembler_for("en").map(Assembler::lost_backspaces),
-            want_live.assembler_for("en").map(Assembler::lost_backspaces)
-        );
-        prop_assert_eq!(got_live.last_seq(), Some(base + texts.len() as u64 - 1));
-        let mut previous = Time::ZERO;
-        for segment in got.iter().filter_map(Event::segment) {
-            prop_assert!(segment.start <= segment.end);
-            prop_assert!(previous <= segment.start);
-            previous = segment.end;
+        for lang in ["en", "es"] {
+            prop_assert_eq!(
+                got_live.assembler_for(lang).map(Assembler::lost_backspaces),
+                want_live.assembler_for(lang).map(Assembler::lost_backspaces)
+            );
+            let mut previous = Time::ZERO;
+            for event in &got {
+                if let Event::Segment { lang: l, segment } = event {
+                    if l == lang {
+                        prop_assert!(segment.start <= segment.end);
+                        prop_assert!(previous <= segment.start);
+                        previous = segment.end;
+                    }
+                }
+            }
         }
+        prop_assert_eq!(got_live.last_seq(), Some(base + texts.len() as u64 - 1));
     }
 
     /// The stream is characters, not messages: however the text is cut into
