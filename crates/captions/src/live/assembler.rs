@@ -111,16 +111,18 @@ impl Assembler {
         }
         if lost > 0 {
             self.lost_backspaces += lost;
-            events.push(Event::warning(
-                Some(&self.lang),
+            let (noun, verb) = if lost == 1 { ("backspace", "reaches") } else { ("backspaces", "reach") };
+            let message = if self.last_emitted.is_empty() {
+                format!("{lost} {noun} at {} came before any text and cannot be applied", at.to_vtt())
+            } else {
                 format!(
-                    "{lost} backspace{} at {} reach into text already emitted (the segment ending \"{}\") \
+                    "{lost} {noun} at {} {verb} into text already emitted (the segment ending \"{}\") \
                      and cannot be undone",
-                    if lost == 1 { "" } else { "s" },
                     at.to_vtt(),
                     self.last_emitted
-                ),
-            ));
+                )
+            };
+            events.push(Event::warning(Some(&self.lang), message));
         }
         events
     }

@@ -213,6 +213,13 @@ fn backspaces() {
             ],
         },
         Case {
+            name: "before any text",
+            config: prompt(),
+            acts: vec![free("\x08Hi.", 0)],
+            segments: vec![("en", None, "Hi.", 0, 0)],
+            warnings: vec!["1 backspace at 00:00:00.000 came before any text and cannot be applied"],
+        },
+        Case {
             name: "deleting a whole turn marker",
             config: prompt(),
             acts: vec![free("Yes. >> B", 0), free("\x08\x08\x08\x08and more.", 100)],
