@@ -31,6 +31,9 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Captions(commands::captions::Args),
+    Extract(commands::extract::Args),
+    Rules(commands::rules::Args),
+    Eval(commands::eval::Args),
     Run(commands::run::Args),
     Merge(commands::merge::Args),
 }
@@ -39,6 +42,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Captions(args) => commands::captions::run(args),
+        Command::Extract(args) => commands::extract::run(args),
+        Command::Rules(args) => commands::rules::run(args),
+        Command::Eval(args) => commands::eval::run(args),
         Command::Run(args) => commands::run::run(args),
         Command::Merge(args) => commands::merge::run(args),
     };
