@@ -39,8 +39,8 @@ use std::io::BufRead;
 
 use rapporteur_core::{Diagnostic, Segment, Session};
 
-use super::cues::Input;
 use super::inline::{Markup, TextBuilder};
+use super::input::Input;
 use super::paragraphs::Paragraphs;
 use super::speaker::{self, NameStyle};
 use super::{Format, ReadOptions, SegmentSource};

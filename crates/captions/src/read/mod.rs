@@ -10,6 +10,7 @@ mod cues;
 mod detect;
 mod estimate;
 mod inline;
+mod input;
 mod json;
 mod paragraphs;
 mod speaker;

@@ -26,8 +26,9 @@ use std::io::BufRead;
 
 use rapporteur_core::{Diagnostic, Segment, Session};
 
-use super::cues::{shorten, CueStart, Cues, Input};
+use super::cues::{shorten, CueStart, Cues};
 use super::inline::Markup;
+use super::input::Input;
 use super::timestamp::{looks_like_timing, parse_timing_line, starts_with_timestamp};
 use super::{Format, ReadOptions, SegmentSource};
 use crate::CaptionError;

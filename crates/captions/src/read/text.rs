@@ -16,7 +16,7 @@ use std::io::BufRead;
 
 use rapporteur_core::{Diagnostic, Segment, Session};
 
-use super::cues::Input;
+use super::input::Input;
 use super::paragraphs::Paragraphs;
 use super::speaker;
 use super::{Format, ReadOptions, SegmentSource};

@@ -20,8 +20,9 @@ use std::io::BufRead;
 
 use rapporteur_core::{Diagnostic, Segment, Session};
 
-use super::cues::{CueStart, Cues, Input};
+use super::cues::{CueStart, Cues};
 use super::inline::Markup;
+use super::input::Input;
 use super::timestamp::{looks_like_timing, parse_timing_line};
 use super::{Format, ReadOptions, SegmentSource};
 use crate::CaptionError;
