@@ -244,7 +244,9 @@ impl Assembler {
     }
 }
 
-/// Single-spaced, trimmed, with non-breaking hyphens as plain ones.
+/// Single-spaced and trimmed, with typographic dashes made ASCII the way the
+/// CART file reader does (U+2010 to U+2013 as `-`, U+2014 and U+2015 as
+/// `--`), so that live and file transcripts of a session read alike.
 fn normalise(chars: &[char]) -> String {
     let mut text = String::with_capacity(chars.len());
     let mut space = false;
@@ -257,7 +259,11 @@ fn normalise(chars: &[char]) -> String {
             text.push(' ');
             space = false;
         }
-        text.push(if matches!(c, '\u{2010}' | '\u{2011}') { '-' } else { c });
+        match c {
+            '\u{2010}'..='\u{2013}' => text.push('-'),
+            '\u{2014}' | '\u{2015}' => text.push_str("--"),
+            c => text.push(c),
+        }
     }
     text
 }
@@ -279,8 +285,11 @@ mod tests {
 
     #[test]
     fn normalises_space_and_hyphens() {
-        let chars: Vec<char> = "  Thank you \u{2011}\u{2011} (overlapping speakers)\n\u{a0} so.  ".chars().collect();
-        assert_eq!(normalise(&chars), "Thank you -- (overlapping speakers) so.");
+        let chars: Vec<char> =
+            "  Thank you \u{2011}\u{2011} (overlapping speakers)\n\u{a0} so\u{2014}well \u{2013} ok.  "
+                .chars()
+                .collect();
+        assert_eq!(normalise(&chars), "Thank you -- (overlapping speakers) so--well - ok.");
         assert_eq!(tail("abcdef", 3), "…def");
     }
 }

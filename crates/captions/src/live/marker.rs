@@ -88,7 +88,8 @@ fn clean_name(chars: &[char]) -> Option<String> {
     let raw: String = chars.iter().collect();
     let words: Vec<&str> = raw.split_whitespace().collect();
     let starts_with_letter = words.first()?.chars().next()?.is_alphabetic();
-    (starts_with_letter && words.len() <= MAX_NAME_WORDS).then(|| words.join(" "))
+    (starts_with_letter && words.len() <= MAX_NAME_WORDS)
+        .then(|| words.join(" ").replace(['\u{2010}', '\u{2011}'], "-"))
 }
 
 #[cfg(test)]
@@ -117,6 +118,7 @@ mod tests {
             (">>SPEAKER TWO: Yes.", false, named("SPEAKER TWO", 14)),
             ("\n>>> CHAIR:", false, named("CHAIR", 11)),
             (">> JOSÉ O'NEIL-ŠTEFAN:", false, named("JOSÉ O'NEIL-ŠTEFAN", 22)),
+            (">> ANA\u{2011}MARIA:", false, named("ANA-MARIA", 13)),
             (">> Can you hear me?", false, Marker::Bare { text_start: 2 }),
             (">> (off microphone)", false, Marker::Bare { text_start: 2 }),
             (">> 1:30 is the time", false, Marker::Bare { text_start: 2 }),
