@@ -63,7 +63,11 @@ fn compile_regex(
         out.push(source.error_at(pattern.span().start, format!("empty {what}: remove it or write a pattern")));
         return None;
     }
-    match RegexBuilder::new(text).case_insensitive(!case_sensitive).size_limit(REGEX_SIZE_LIMIT).build() {
+    match RegexBuilder::new(&ascii_boundaries(text))
+        .case_insensitive(!case_sensitive)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+    {
         Ok(r) => {
             if r.is_match("") {
                 out.push(source.error_at(
@@ -82,6 +86,32 @@ fn compile_regex(
             None
         }
     }
+}
+
+/// `\b` and `\B` made ASCII-only (`(?-u:\b)`). Why: the regex crate's fast
+/// lazy DFA gives up on Unicode word boundaries as soon as the text has a
+/// non-ASCII character (a dash, an accented name), and the fallback engine
+/// is two orders of magnitude slower on a set of a hundred patterns. The
+/// cost: a boundary next to a non-ASCII letter is not seen as one.
+pub(crate) fn ascii_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('b') => out.push_str("(?-u:\\b)"),
+            Some('B') => out.push_str("(?-u:\\B)"),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 /// A whole-word pattern for a word or phrase (`call on` → `\bcall\s+on\b`).
@@ -407,6 +437,13 @@ impl RuleSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn boundaries_become_ascii() {
+        assert_eq!(ascii_boundaries(r"\bshould\b \\b \B"), r"(?-u:\b)should(?-u:\b) \\b (?-u:\B)");
+        let re = RegexBuilder::new(&ascii_boundaries(r"\bneed to\b")).case_insensitive(true).build().unwrap();
+        assert!(re.is_match("We \u{2014} need to act"));
+    }
 
     #[test]
     fn builtin_rules_compile_cleanly() {

@@ -148,10 +148,11 @@ impl RuleSet {
         let mut owner = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
             for cue in &rule.cues {
+                let pattern = compile::ascii_boundaries(&cue.prefilter);
                 let wrapped = if matches!(cue.matcher, CueMatcher::Regex(_)) && rule.case_sensitive {
-                    format!("(?-i:{})", cue.prefilter)
+                    format!("(?-i:{pattern})")
                 } else {
-                    format!("(?:{})", cue.prefilter)
+                    format!("(?:{pattern})")
                 };
                 patterns.push(wrapped);
                 owner.push(i);
@@ -159,7 +160,15 @@ impl RuleSet {
         }
         // Should the set be too big to build, every rule is tried on every
         // sentence: slower, same results.
-        let prefilter = RegexSetBuilder::new(&patterns).case_insensitive(true).size_limit(64 << 20).build().ok();
+        let prefilter = RegexSetBuilder::new(&patterns)
+            .case_insensitive(true)
+            .size_limit(64 << 20)
+            // A lazy DFA cache big enough for a hundred case-insensitive
+            // patterns: with the default (2 MiB) it thrashes, gives up and
+            // the set falls back to the PikeVM, 50 times slower.
+            .dfa_size_limit(256 << 20)
+            .build()
+            .ok();
         RuleSet { rules, negation, prefilter, owner }
     }
 
