@@ -80,6 +80,13 @@ fn second_run_recomputes_only_what_changed() {
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
     assert!(out.join("sessions/ws-000/transcript.vtt").exists());
     assert!(out.join("sessions/ws-001/transcript.md").exists());
+    let findings: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("sessions/ws-000/findings.json")).unwrap()).unwrap();
+    let first = &findings["findings"][0];
+    assert_eq!(first["kind"], "recommendation", "{findings}");
+    assert_eq!(first["speaker"], "Speaker 0");
+    assert_eq!(first["start"], 1.0);
+    assert!(fs::read_to_string(out.join("sessions/ws-000/report.md")).unwrap().contains("community networks"));
 
     fs::write(input.join("ws-002/session.toml"), "title = \"Renamed\"\n").unwrap();
     let second = run(&[], &input, &out);

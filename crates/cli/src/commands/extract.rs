@@ -102,7 +102,7 @@ pub fn load_rules(paths: &[PathBuf], disable: &[String], builtin: bool) -> anyho
     }
 }
 
-fn load_tracks(path: &Path) -> anyhow::Result<Tracks> {
+pub fn load_tracks(path: &Path) -> anyhow::Result<Tracks> {
     let text = fs::read_to_string(path).with_context(|| format!("cannot read tracks file {}", path.display()))?;
     Tracks::from_toml(&text, &path.display().to_string()).map_err(|e| UsageError(e.to_string()).into())
 }

@@ -23,6 +23,10 @@ pub struct Args {
     /// The merged output folder.
     #[arg(short, long)]
     output: PathBuf,
+
+    /// Thematic tracks file, for the per-track drafts (as given to `run`).
+    #[arg(long, value_name = "FILE")]
+    tracks: Option<PathBuf>,
 }
 
 /// Runs the subcommand.
@@ -65,7 +69,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         }
     }
     merged.sessions.sort_by(|a, b| a.id.cmp(&b.id));
-    build(&StageOptions { speaking_rate: 150.0 }).run_meeting_stages(&args.output, &mut merged);
+    let options = StageOptions { speaking_rate: 150.0, tracks: args.tracks.clone(), ..StageOptions::default() };
+    build(&options)?.run_meeting_stages(&args.output, &mut merged);
     write_report(&args.output, &merged)?;
     eprint!("{}", merged.summary());
     Ok(Outcome { total: merged.sessions.len(), failed: merged.count(SessionStatus::Failed) })

@@ -1,16 +1,66 @@
 //! The stages `rapporteur run` and `rapporteur merge` use, assembled once.
 
-use rapporteur_pipeline::stages::TranscriptStage;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use rapporteur_extract::rules::BUILTIN_RULES;
+use rapporteur_extract::Extractor;
+use rapporteur_pipeline::stages::{ExtractStage, TranscriptStage};
 use rapporteur_pipeline::Pipeline;
 
+use crate::commands::extract::{load_rules, load_tracks};
+
 /// Options that shape the stages.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StageOptions {
     /// Speaking rate for text without times, words per minute.
     pub speaking_rate: f64,
+    /// Rules files layered on the built-in set, in order.
+    pub rules: Vec<PathBuf>,
+    /// Rule ids to disable.
+    pub disable: Vec<String>,
+    /// Tracks file.
+    pub tracks: Option<PathBuf>,
+}
+
+impl StageOptions {
+    /// Adds the meeting's own `rules.toml` and `tracks.toml` (beside the
+    /// session folders) when present and not overridden on the command line.
+    pub fn with_meeting_files(mut self, meeting: &Path) -> Self {
+        let dir = if meeting.is_file() { meeting.parent().unwrap_or(Path::new(".")) } else { meeting };
+        let rules = dir.join("rules.toml");
+        if rules.is_file() && !self.rules.contains(&rules) {
+            // The meeting layer comes after organisation files given with --rules.
+            self.rules.push(rules);
+        }
+        let tracks = dir.join("tracks.toml");
+        if self.tracks.is_none() && tracks.is_file() {
+            self.tracks = Some(tracks);
+        }
+        self
+    }
 }
 
 /// The full pipeline with every stage this build has.
-pub fn build(options: &StageOptions) -> Pipeline {
-    Pipeline::new().stage(TranscriptStage { speaking_rate_wpm: options.speaking_rate, ..TranscriptStage::default() })
+pub fn build(options: &StageOptions) -> anyhow::Result<Pipeline> {
+    let rules = load_rules(&options.rules, &options.disable, true)?;
+    let mut fingerprint = blake3::Hasher::new();
+    fingerprint.update(BUILTIN_RULES.as_bytes());
+    for path in options.rules.iter().chain(&options.tracks) {
+        let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        fingerprint.update(path.file_name().map(|n| n.as_encoded_bytes()).unwrap_or_default());
+        fingerprint.update(&bytes);
+    }
+    for id in &options.disable {
+        fingerprint.update(b"disable\0");
+        fingerprint.update(id.as_bytes());
+    }
+    let mut extractor = Extractor::new(rules);
+    if let Some(path) = &options.tracks {
+        extractor = extractor.with_tracks(load_tracks(path)?);
+    }
+    Ok(Pipeline::new()
+        .stage(TranscriptStage { speaking_rate_wpm: options.speaking_rate, ..TranscriptStage::default() })
+        .stage(ExtractStage::new(extractor, format!("extract {}", fingerprint.finalize().to_hex()))))
 }

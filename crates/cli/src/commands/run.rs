@@ -56,6 +56,19 @@ pub struct Args {
     /// Speaking rate in words per minute, for text without times (CART).
     #[arg(long, default_value_t = 150.0)]
     speaking_rate: f64,
+
+    /// Rules files layered on the built-in set, in order (organisation,
+    /// then meeting). The meeting folder's own `rules.toml` is added last.
+    #[arg(long = "rules", value_name = "FILE")]
+    rules: Vec<PathBuf>,
+
+    /// Disable a rule by id (repeatable).
+    #[arg(long = "disable", value_name = "ID")]
+    disable: Vec<String>,
+
+    /// Thematic tracks file (default: the meeting folder's `tracks.toml`).
+    #[arg(long, value_name = "FILE")]
+    tracks: Option<PathBuf>,
 }
 
 /// Runs the subcommand.
@@ -71,7 +84,14 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         return Err(UsageError(format!("{}: no such meeting folder or manifest", args.input.display())).into());
     }
     let meeting = discover(&args.input).with_context(|| format!("cannot read meeting {}", args.input.display()))?;
-    let pipeline = build(&StageOptions { speaking_rate: args.speaking_rate });
+    let stage_options = StageOptions {
+        speaking_rate: args.speaking_rate,
+        rules: args.rules.clone(),
+        disable: args.disable.clone(),
+        tracks: args.tracks.clone(),
+    }
+    .with_meeting_files(&args.input);
+    let pipeline = build(&stage_options)?;
     let options = RunOptions { out: args.output.clone(), threads: args.threads, force: args.force, shard };
     let total = meeting.sessions.len() + meeting.broken.len();
     let progress = Progress::new(total as u64);

@@ -38,13 +38,17 @@ impl Stage for TranscriptStage {
         let inputs = work.inputs;
         let source = inputs.captions.first().or(inputs.raw_text.first());
         let Some(path) = source else {
-            if inputs.recordings.is_empty() {
+            if inputs.recordings.is_empty() && inputs.reports.is_empty() {
                 return Err(PipelineError::stage(
                     "transcript",
-                    format!("{}: no captions, raw transcript or recording in this session", inputs.dir.display()),
+                    format!(
+                        "{}: no captions, raw transcript, recording or report in this session",
+                        inputs.dir.display()
+                    ),
                 ));
             }
-            // Recordings without captions are for the ASR stage.
+            // Recordings without captions are for the ASR stage; a session
+            // with only a report still has findings.
             return Ok(());
         };
         let mut transcript = self.read(path, work)?;
