@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("${@:-10 100 1000}")
 read -r -a sizes <<<"${sizes[*]}"
-bin=target/release/rapporteur
+bin="${CARGO_TARGET_DIR:-target}/release/rapporteur"
 cargo build --release --quiet --bin rapporteur
 work=benches/out/memory
 mkdir -p "$work"

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-out/demo}"
-bin="${RAPPORTEUR_BIN:-target/release/rapporteur}"
+bin="${RAPPORTEUR_BIN:-${CARGO_TARGET_DIR:-target}/release/rapporteur}"
 meeting="${RAPPORTEUR_MEETING:-fixtures/meeting}"
 
 status=0
