@@ -36,6 +36,7 @@ enum Command {
     Eval(commands::eval::Args),
     Run(commands::run::Args),
     Merge(commands::merge::Args),
+    Models(commands::models::Args),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +48,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => commands::eval::run(args),
         Command::Run(args) => commands::run::run(args),
         Command::Merge(args) => commands::merge::run(args),
+        Command::Models(args) => commands::models::run(args),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),

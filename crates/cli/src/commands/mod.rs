@@ -5,6 +5,7 @@ pub mod eval;
 pub mod extract;
 pub mod follow;
 pub mod merge;
+pub mod models;
 pub mod pipeline;
 pub mod rules;
 pub mod run;

@@ -1,0 +1,306 @@
+//! Recordings to timed transcripts with Whisper (whisper.cpp through whisper-rs).
+//!
+//! The recording is decoded as a stream, cut at pauses into chunks of at most
+//! 30 s ([`vad`]), and the chunks are decoded in parallel by a pool of
+//! workers, each with its own whisper.cpp state ([`engine`]). Each chunk is
+//! decoded on its own (no text carried over), its segments pass the
+//! hallucination and repetition [`guards`], and their words get times on the
+//! recording's timeline ([`words`]). Segments are then grouped into
+//! paragraphs that break at pauses ([`assemble`]).
+
+pub mod assemble;
+pub mod engine;
+pub mod glossary;
+pub mod guards;
+pub mod vad;
+pub mod words;
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+use rapporteur_core::{Session, Transcript};
+use rayon::prelude::*;
+
+use crate::audio::{AudioError, AudioStream};
+use engine::{ChunkOutput, DecodeOptions, Engine};
+use glossary::GlossaryError;
+use guards::{Candidate, GuardReport};
+use vad::{Chunk, Chunker, VadOptions};
+
+/// Transcription failed.
+#[derive(Debug, thiserror::Error)]
+pub enum TranscribeError {
+    /// The model file is missing, not a Whisper model, or cannot be loaded.
+    #[error("model {path}: {message}")]
+    Model {
+        /// The model file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// whisper.cpp failed on a chunk.
+    #[error("whisper.cpp failed: {0}")]
+    Whisper(String),
+    /// The recording could not be decoded.
+    #[error(transparent)]
+    Audio(#[from] AudioError),
+    /// The glossary could not be used.
+    #[error(transparent)]
+    Glossary(#[from] GlossaryError),
+    /// The options do not fit the model.
+    #[error("{0}")]
+    Options(String),
+}
+
+/// How many chunks are decoded at once, and with how many threads each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThreadPlan {
+    /// Chunks decoded in parallel.
+    pub workers: usize,
+    /// whisper.cpp threads per chunk.
+    pub whisper_threads: usize,
+}
+
+impl ThreadPlan {
+    /// The default split of `threads` cores: one worker per core, one
+    /// whisper.cpp thread each. whisper.cpp's threads synchronise at every
+    /// layer, so independent chunks use cores better: on this project's
+    /// 2-core machine, 2 workers × 1 thread decode jfk.wav-sized chunks
+    /// faster than 1 × 2 (see `benches/asr-threads.sh`).
+    pub fn for_threads(threads: usize) -> Self {
+        ThreadPlan { workers: threads.max(1), whisper_threads: 1 }
+    }
+
+    /// Every available core.
+    pub fn all_cores() -> Self {
+        Self::for_threads(std::thread::available_parallelism().map_or(1, |n| n.get()))
+    }
+}
+
+/// How to transcribe.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TranscribeOptions {
+    /// Language code, or `None` to detect it (multilingual models; English-only models use `en`).
+    pub language: Option<String>,
+    /// Workers and threads.
+    pub threads: ThreadPlan,
+    /// Initial prompt (a glossary), already checked to fit.
+    pub prompt: Option<String>,
+    /// 1 for greedy decoding, more for beam search.
+    pub beam_size: usize,
+    /// Voice activity detection and chunking.
+    pub vad: VadOptions,
+    /// Shrink the encoder's context to short chunks.
+    pub fit_audio_ctx: bool,
+}
+
+impl Default for TranscribeOptions {
+    fn default() -> Self {
+        TranscribeOptions {
+            language: None,
+            threads: ThreadPlan::all_cores(),
+            prompt: None,
+            beam_size: 1,
+            vad: VadOptions::default(),
+            fit_audio_ctx: false,
+        }
+    }
+}
+
+/// A transcript and how it was made.
+#[derive(Debug, Clone)]
+pub struct Transcription {
+    /// The transcript: `source: asr`, `timing: exact`, words filled.
+    pub transcript: Transcript,
+    /// The language used (given or detected).
+    pub language: Option<String>,
+    /// Seconds of audio decoded.
+    pub audio_secs: f64,
+    /// Seconds of audio in speech chunks (what Whisper heard).
+    pub speech_secs: f64,
+    /// Chunks decoded.
+    pub chunks: usize,
+    /// What the guards removed.
+    pub guards: GuardReport,
+    /// Warnings about the input.
+    pub warnings: Vec<String>,
+}
+
+/// A model and options, ready to transcribe any number of recordings.
+#[derive(Debug)]
+pub struct Transcriber {
+    engine: Engine,
+    options: TranscribeOptions,
+    pool: rayon::ThreadPool,
+}
+
+/// The chunks of a stream, pulled one at a time.
+struct ChunkSource<'a> {
+    stream: &'a mut AudioStream,
+    chunker: Chunker,
+    ready: VecDeque<Chunk>,
+    done: bool,
+}
+
+impl Iterator for ChunkSource<'_> {
+    type Item = Result<Chunk, AudioError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(chunk) = self.ready.pop_front() {
+                return Some(Ok(chunk));
+            }
+            if self.done {
+                return None;
+            }
+            match self.stream.next_block() {
+                Ok(Some(block)) => self.ready.extend(self.chunker.push(&block)),
+                Ok(None) => {
+                    self.done = true;
+                    self.ready.extend(self.chunker.finish());
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+    }
+}
+
+impl Transcriber {
+    /// A transcriber with a loaded model.
+    pub fn new(engine: Engine, options: TranscribeOptions) -> Result<Self, TranscribeError> {
+        if let Some(lang) = options.language.as_deref() {
+            if !engine::is_language(lang) {
+                return Err(TranscribeError::Options(format!(
+                    "unknown language `{lang}`: use a Whisper language code such as en, fr, es, ar, zh, ru"
+                )));
+            }
+            if !engine.hparams().is_multilingual() && lang != "en" {
+                return Err(TranscribeError::Options(format!(
+                    "the model is English-only ({}); for `{lang}` use a multilingual model (scripts/install-models.sh --base)",
+                    engine.hparams().model_type()
+                )));
+            }
+        }
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(options.threads.workers.max(1))
+            .thread_name(|i| format!("whisper-{i}"))
+            .build()
+            .map_err(|e| TranscribeError::Options(format!("cannot start worker threads: {e}")))?;
+        Ok(Transcriber { engine, options, pool })
+    }
+
+    /// The model.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The options.
+    pub fn options(&self) -> &TranscribeOptions {
+        &self.options
+    }
+
+    fn decode_options(&self, language: Option<String>) -> DecodeOptions {
+        DecodeOptions {
+            language,
+            threads: self.options.threads.whisper_threads,
+            prompt: self.options.prompt.clone(),
+            beam_size: self.options.beam_size,
+            fit_audio_ctx: self.options.fit_audio_ctx,
+        }
+    }
+
+    /// Transcribes a stream. `progress` is called with the seconds of audio
+    /// done so far (the end of the latest chunk decoded).
+    pub fn transcribe(
+        &self,
+        stream: &mut AudioStream,
+        session: Session,
+        progress: &(dyn Fn(f64) + Sync),
+    ) -> Result<Transcription, TranscribeError> {
+        let mut source = ChunkSource {
+            stream,
+            chunker: Chunker::new(self.options.vad.clone()),
+            ready: VecDeque::new(),
+            done: false,
+        };
+
+        // A multilingual model without a language hears the first chunk in
+        // "auto" mode; the language found there is used for the whole recording.
+        let mut results: Vec<(Chunk, ChunkOutput)> = Vec::new();
+        let mut language = self.options.language.clone();
+        if language.is_none() && self.engine.hparams().is_multilingual() {
+            if let Some(first) = source.next() {
+                let first = first?;
+                let output = self.engine.state()?.decode(&first.samples, &self.decode_options(None))?;
+                language = output.language.clone();
+                progress((first.start_ms() + first.duration_ms()) as f64 / 1000.0);
+                results.push((first, output));
+            }
+        }
+        if !self.engine.hparams().is_multilingual() {
+            language = Some("en".into());
+        }
+
+        let options = self.decode_options(language.clone());
+        let done_ms = AtomicU64::new(0);
+        let source = Mutex::new(source);
+        let pulled = std::iter::from_fn(|| source.lock().ok().and_then(|mut s| s.next()));
+        let decoded: Vec<Result<(Chunk, ChunkOutput), TranscribeError>> = self.pool.install(|| {
+            pulled
+                .par_bridge()
+                .map_init(
+                    || self.engine.state(),
+                    |state, chunk| {
+                        let chunk = chunk?;
+                        let state = state.as_mut().map_err(|e| TranscribeError::Whisper(e.to_string()))?;
+                        let output = state.decode(&chunk.samples, &options)?;
+                        let end = chunk.start_ms() + chunk.duration_ms();
+                        let previous = done_ms.fetch_max(end, Ordering::Relaxed);
+                        progress(previous.max(end) as f64 / 1000.0);
+                        Ok((chunk, output))
+                    },
+                )
+                .collect()
+        });
+        for result in decoded {
+            results.push(result?);
+        }
+        results.sort_by_key(|(chunk, _)| chunk.index);
+
+        let source = source.into_inner().map_err(|_| TranscribeError::Whisper("a worker panicked".into()))?;
+        let audio_secs = source.stream.samples_read() as f64 / 16_000.0;
+        let warnings = source.stream.take_warnings();
+        let speech_secs = results.iter().map(|(c, _)| c.duration_ms()).sum::<u64>() as f64 / 1000.0;
+        let chunks = results.len();
+        let mut report = GuardReport::default();
+        let mut placed = Vec::new();
+        for (chunk, output) in results {
+            let candidates: Vec<Candidate> = output
+                .segments
+                .iter()
+                .map(|s| Candidate {
+                    start_ms: s.start_ms,
+                    end_ms: s.end_ms,
+                    words: words::words_from_tokens(&s.tokens, s.end_ms),
+                    no_speech_probability: s.no_speech_probability,
+                    average_log_probability: s.average_log_probability(),
+                })
+                .collect();
+            let (kept, chunk_report) = guards::apply(candidates);
+            report.add(chunk_report);
+            placed.extend(assemble::place(&chunk, kept));
+        }
+        let mut session = session;
+        if session.language.is_none() {
+            session.language = language.clone();
+        }
+        let mut transcript = Transcript::new(session);
+        transcript.segments = assemble::paragraphs(placed, &assemble::ParagraphOptions::default());
+        Ok(Transcription { transcript, language, audio_secs, speech_secs, chunks, guards: report, warnings })
+    }
+}
