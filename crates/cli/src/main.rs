@@ -37,6 +37,7 @@ enum Command {
     Run(commands::run::Args),
     Merge(commands::merge::Args),
     Models(commands::models::Args),
+    Transcribe(commands::transcribe::Args),
 }
 
 fn main() -> ExitCode {
@@ -49,6 +50,7 @@ fn main() -> ExitCode {
         Command::Run(args) => commands::run::run(args),
         Command::Merge(args) => commands::merge::run(args),
         Command::Models(args) => commands::models::run(args),
+        Command::Transcribe(args) => commands::transcribe::run(args),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),

@@ -6,6 +6,7 @@ pub mod extract;
 pub mod follow;
 pub mod merge;
 pub mod models;
+pub mod transcribe;
 pub mod pipeline;
 pub mod rules;
 pub mod run;
