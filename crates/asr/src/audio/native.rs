@@ -70,11 +70,10 @@ impl NativeSource {
             .format(&hint, stream, &FormatOptions::default(), &MetadataOptions::default())
             .map_err(|e| match e {
                 SymphoniaError::Unsupported(what) => OpenFailure::Unsupported(what.to_string()),
+                // The probe reads on until it recognises a container: reaching
+                // the end means it recognised none.
                 SymphoniaError::IoError(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-                    OpenFailure::Failed(AudioError::Corrupt {
-                        at_secs: 0.0,
-                        message: "the file ends inside its header".into(),
-                    })
+                    OpenFailure::Unsupported("no container symphonia knows".into())
                 }
                 other => OpenFailure::Failed(AudioError::Corrupt { at_secs: 0.0, message: other.to_string() }),
             })?;

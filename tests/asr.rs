@@ -1,0 +1,243 @@
+//! End-to-end speech recognition with the real tiny.en model on real and
+//! generated speech: the library (`rapporteur_asr`) and `rapporteur transcribe`.
+//!
+//! Needs models/ggml-tiny.en.bin (scripts/install-models.sh, which `make test`
+//! runs first); every test says SKIPPED without it. The JFK recording comes
+//! from ../shared (skipped when absent); the rest is generated here or read
+//! from fixtures/audio/.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use rapporteur_asr::audio::AudioStream;
+use rapporteur_asr::transcribe::engine::Engine;
+use rapporteur_asr::transcribe::{ThreadPlan, TranscribeOptions, Transcriber, Transcription};
+use rapporteur_asr::wer::word_error_rate;
+use rapporteur_core::{Session, Source, Timing};
+
+const JFK: &str =
+    "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn model() -> Option<PathBuf> {
+    let path = root().join("models/ggml-tiny.en.bin");
+    if path.is_file() {
+        Some(path)
+    } else {
+        eprintln!("SKIPPED: model not installed, run scripts/install-models.sh");
+        None
+    }
+}
+
+fn jfk() -> Option<PathBuf> {
+    let path = root().join("../shared/audio/jfk.wav");
+    if path.is_file() {
+        Some(path)
+    } else {
+        eprintln!("SKIPPED: {} is absent (../shared is not on this machine)", path.display());
+        None
+    }
+}
+
+fn transcribe(model: &Path, audio: &Path) -> Transcription {
+    let engine = Engine::load(model, false).unwrap();
+    let options = TranscribeOptions { threads: ThreadPlan::for_threads(2), ..TranscribeOptions::default() };
+    let transcriber = Transcriber::new(engine, options).unwrap();
+    let mut stream = AudioStream::open(audio).unwrap();
+    transcriber.transcribe(&mut stream, Session::new("test"), &|_| {}).unwrap()
+}
+
+fn text(t: &Transcription) -> String {
+    t.transcript.segments.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(" ")
+}
+
+/// A 16 kHz mono 16-bit WAV of `samples`.
+fn write_wav(path: &Path, samples: &[f32]) {
+    let data_len = (samples.len() * 2) as u32;
+    let mut out = Vec::new();
+    out.extend_from_slice(b"RIFF");
+    out.extend_from_slice(&(36 + data_len).to_le_bytes());
+    out.extend_from_slice(b"WAVEfmt ");
+    for v in [16u32, 0x0001_0001, 16_000, 32_000, 0x0010_0002] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out.extend_from_slice(b"data");
+    out.extend_from_slice(&data_len.to_le_bytes());
+    for s in samples {
+        out.extend_from_slice(&((s.clamp(-1.0, 1.0) * 32767.0) as i16).to_le_bytes());
+    }
+    fs::write(path, out).unwrap();
+}
+
+/// Deterministic white noise.
+fn noise(n: usize, seed: u64) -> Vec<f32> {
+    let mut state = seed;
+    (0..n)
+        .map(|_| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((state >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
+        })
+        .collect()
+}
+
+fn rapporteur() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_rapporteur"));
+    command.current_dir(root());
+    command
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn jfk_gives_its_sentence_with_word_times() {
+    let (Some(model), Some(audio)) = (model(), jfk()) else { return };
+    let t = transcribe(&model, &audio);
+    let wer = word_error_rate(JFK, &text(&t));
+    eprintln!("jfk.wav: WER {:.1}%: {}", wer * 100.0, text(&t));
+    assert!(wer <= 0.10, "WER {wer}: {}", text(&t));
+    assert_eq!(t.language.as_deref(), Some("en"));
+    let segments = &t.transcript.segments;
+    assert!(segments.iter().all(|s| s.source == Source::Asr && s.timing == Timing::Exact && s.speaker.is_none()));
+    let words: Vec<_> = segments.iter().flat_map(|s| s.words.clone().unwrap_or_default()).collect();
+    assert_eq!(words.len(), text(&t).split_whitespace().count(), "{words:?}");
+    assert!(words.windows(2).all(|w| w[0].start <= w[1].start && w[0].end <= w[1].start.add_millis(1)));
+    // The speech runs from about 0.3 s to 10.5 s; "country" (the last word) ends near 10.4 s.
+    let (first, last) = (&words[0], &words[words.len() - 1]);
+    assert!(first.start.as_millis() < 1_000, "{first:?}");
+    assert!((9_500..=11_000).contains(&last.end.as_millis()), "{last:?}");
+    // "Americans" is said at about 1.4-2.2 s.
+    let americans = words.iter().find(|w| w.text.starts_with("Americans")).unwrap();
+    assert!(americans.start.as_millis() > 1_000 && americans.start.as_millis() < 2_500, "{americans:?}");
+}
+
+#[test]
+fn silence_and_noise_give_an_empty_transcript() {
+    let Some(model) = model() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(&str, Vec<f32>)> = vec![
+        ("silence", vec![0.0; 16_000 * 20]),
+        ("hiss", noise(16_000 * 20, 1).into_iter().map(|x| x * 0.05).collect()),
+        ("loud noise", noise(16_000 * 20, 2).into_iter().map(|x| x * 0.5).collect()),
+        (
+            // Noise bursts with a speech-like rhythm get past the VAD: Whisper hears them, the guards must act.
+            "noise bursts",
+            noise(16_000 * 20, 3)
+                .into_iter()
+                .enumerate()
+                .map(|(i, x)| {
+                    let t = i as f32 / 16_000.0;
+                    x * 0.3 * (0.5 + 0.5 * (2.0 * std::f32::consts::PI * 3.0 * t).sin()).powi(2)
+                })
+                .collect(),
+        ),
+    ];
+    for (name, samples) in cases {
+        let path = dir.path().join(format!("{name}.wav"));
+        write_wav(&path, &samples);
+        let t = transcribe(&model, &path);
+        assert!(t.transcript.segments.is_empty(), "{name}: invented {:?}", text(&t));
+        eprintln!("{name}: empty ({} chunks heard, guards {:?})", t.chunks, t.guards);
+    }
+}
+
+#[test]
+fn cli_batch_goes_on_after_bad_inputs() {
+    let (Some(_), Some(audio)) = (model(), jfk()) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let truncated = dir.path().join("truncated.wav");
+    let bytes = fs::read(&audio).unwrap();
+    fs::write(&truncated, &bytes[..bytes.len() / 3]).unwrap();
+    let empty = dir.path().join("empty.mp3");
+    fs::write(&empty, b"").unwrap();
+    let notes = dir.path().join("notes.txt");
+    fs::write(&notes, "Not a recording at all.\n".repeat(100)).unwrap();
+    let out_dir = dir.path().join("out");
+
+    let out = rapporteur()
+        .arg("transcribe")
+        .args([&truncated, &audio, &empty, &notes])
+        .args(["--to", "json,srt", "-o"])
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("truncated.wav: error: truncated"), "{err}");
+    assert!(err.contains("empty.mp3: error: no audio"), "{err}");
+    assert!(err.contains("notes.txt: error:") && err.contains("ffmpeg"), "{err}");
+    assert!(err.contains("3 of 4 inputs failed"), "{err}");
+    let json = fs::read_to_string(out_dir.join("jfk.json")).unwrap();
+    assert!(json.contains("fellow Americans") && json.contains(r#""source":"asr""#), "{json}");
+    assert!(out_dir.join("jfk.srt").is_file());
+    // Nothing half-written is left behind.
+    let names: Vec<String> =
+        fs::read_dir(&out_dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+}
+
+#[test]
+fn cli_rejects_files_that_are_not_whisper_models() {
+    let (Some(_), Some(audio)) = (model(), jfk()) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let text_file = dir.path().join("model.bin");
+    fs::write(&text_file, "hello").unwrap();
+    let out = rapporteur()
+        .arg("transcribe")
+        .arg(&audio)
+        .arg("--model")
+        .arg(&text_file)
+        .args(["-o"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("not a ggml Whisper model"), "{}", stderr(&out));
+
+    let header_only = root().join("../shared/models/for-tests-ggml-tiny.en.bin");
+    if header_only.is_file() {
+        let out = rapporteur()
+            .arg("transcribe")
+            .arg(&audio)
+            .arg("--model")
+            .arg(&header_only)
+            .arg("-o")
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stderr(&out).contains("without weights"), "{}", stderr(&out));
+    }
+}
+
+#[test]
+fn cli_usage_errors() {
+    let (Some(_), Some(audio)) = (model(), jfk()) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let out =
+        rapporteur().arg("transcribe").arg(&audio).args(["--language", "fr", "-o"]).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("English-only"), "{}", stderr(&out));
+    let out = rapporteur().arg("transcribe").arg(&audio).args(["--to", "doc", "-o"]).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn cli_default_model_glossary_and_stdout() {
+    let (Some(_), Some(audio)) = (model(), jfk()) else { return };
+    let out = rapporteur()
+        .arg("transcribe")
+        .arg(&audio)
+        .args(["--glossary", "igf", "--to", "txt", "-o", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout.clone()).unwrap();
+    assert!(word_error_rate(JFK, &text) <= 0.10, "{text}");
+    assert!(stderr(&out).contains("models/ggml-tiny.en.bin"), "{}", stderr(&out));
+}
