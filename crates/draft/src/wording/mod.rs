@@ -1,0 +1,210 @@
+//! Wording: a finding's spoken sentences into clean, self-contained,
+//! third-person statements in the style of the published IGF Messages.
+//!
+//! Each sentence goes through the rewrite table ([`rules`]), then through
+//! checks that drop what cannot stand alone: questions, anecdotes in the
+//! first person singular, words addressed to the room, names, and a dangling
+//! "this"/"that" with nothing before it to refer to. Nothing is invented:
+//! [`content_words_supported`] checks that every content word of a statement
+//! comes from the quotes behind it.
+
+pub mod rules;
+pub mod sentences;
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// Why a sentence was left out of a statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DropReason {
+    /// A question, not a statement.
+    Question,
+    /// First person singular remains: an anecdote or a personal position.
+    FirstPerson,
+    /// Addressed to the audience ("you").
+    SecondPerson,
+    /// Names a person (a speaker of the meeting, or "he"/"she").
+    Names,
+    /// Starts with "this"/"that"/"it"/... with nothing before it to refer to.
+    Dangling,
+    /// Too short to say anything once cleaned.
+    TooShort,
+    /// Only courtesies and fillers.
+    Empty,
+}
+
+/// One sentence after rewriting: kept as `text`, or dropped with a reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rewritten {
+    /// The original sentence.
+    pub original: String,
+    /// The rewritten sentence (empty when dropped before rewriting finished).
+    pub text: String,
+    /// Why it was dropped, if it was.
+    pub dropped: Option<DropReason>,
+}
+
+fn re(pattern: &str) -> Regex {
+    #[allow(clippy::expect_used)]
+    Regex::new(pattern).expect("fixed patterns are valid")
+}
+
+static FIRST_SINGULAR: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?:I|me|my|mine|myself)\b"));
+static SECOND_PERSON: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?:you|your|yours|yourself|yourselves)\b"));
+static THIRD_SINGULAR: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?:he|she|him|his|hers|herself|himself)\b"));
+static DANGLING_START: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^(?:this|that|these|those|it|they|them|such|here|there)\b"));
+/// Expletive "it"/"there" and demonstratives that don't point back.
+static NOT_DANGLING: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:it (?:is|was|will be|would be|remains|has become|becomes|seems|appears|takes|requires|is also|is not)\b(?:\s+\w+){0,4}?\s+(?:to|that|for|whether|how|when)\b|it is time\b|there (?:is|are|was|were|will be|has been|have been|remains|remain|needs? to be|should be|must be|can be|cannot be|is still|are still)\b|these days\b|this year\b|that said\b)",
+    )
+});
+
+/// Lower-cased, the words that carry content (for the no-invention check).
+pub fn content_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-')
+        .map(|w| w.trim_matches(|c: char| c == '\'' || c == '-').to_lowercase())
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .collect()
+}
+
+/// Whether every word of `statement` appears in `quotes`, or is one of the
+/// few fixed words the rewrite table may introduce ([`rules::INSERTED_WORDS`]).
+pub fn content_words_supported(statement: &str, quotes: &[&str]) -> bool {
+    let mut known: std::collections::HashSet<String> = quotes.iter().flat_map(|q| content_words(q)).collect();
+    // Contractions are expanded by the rules: "can't" supports "cannot" and "not".
+    for q in quotes {
+        for w in content_words(&rules::apply(q)) {
+            known.insert(w);
+        }
+    }
+    content_words(statement).iter().all(|w| known.contains(w) || rules::INSERTED_WORDS.contains(&w.as_str()))
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn finish(text: &str) -> String {
+    let text = text.trim().trim_end_matches([',', ';', ':', '\u{2014}', '-']).trim();
+    let mut text = capitalise(text);
+    if !text.ends_with(['.', '!', '?', '"', '\u{201d}', ')']) {
+        text.push('.');
+    }
+    text
+}
+
+/// Rewrites one sentence. `follows_statement` says whether a kept sentence
+/// of the same speaker comes right before it (then "This ..." refers to it
+/// and is kept). `names` are people's names to keep out of messages.
+pub fn rewrite_sentence(sentence: &str, follows_statement: bool, names: &[String]) -> Rewritten {
+    let original = sentence.trim().to_string();
+    let drop = |text: String, reason| Rewritten { original: original.clone(), text, dropped: Some(reason) };
+    if original.trim_end_matches(['"', '\u{201d}', ')']).ends_with('?') {
+        return drop(String::new(), DropReason::Question);
+    }
+    let text = rules::apply(&original);
+    let core = text.trim_end_matches(['.', '!']).trim();
+    if core.is_empty() || !core.chars().any(char::is_alphabetic) {
+        return drop(text, DropReason::Empty);
+    }
+    if FIRST_SINGULAR.is_match(core) {
+        return drop(text, DropReason::FirstPerson);
+    }
+    if SECOND_PERSON.is_match(core) {
+        return drop(text, DropReason::SecondPerson);
+    }
+    let lower = core.to_lowercase();
+    if THIRD_SINGULAR.is_match(core) || names.iter().any(|n| n.len() > 2 && contains_word(&lower, &n.to_lowercase())) {
+        return drop(text, DropReason::Names);
+    }
+    if !follows_statement && DANGLING_START.is_match(core) && !NOT_DANGLING.is_match(core) {
+        return drop(text, DropReason::Dangling);
+    }
+    if core.split_whitespace().count() < 5 {
+        return drop(text, DropReason::TooShort);
+    }
+    Rewritten { original, text: finish(&text), dropped: None }
+}
+
+fn contains_word(haystack: &str, word: &str) -> bool {
+    haystack.match_indices(word).any(|(i, _)| {
+        let before = haystack[..i].chars().next_back();
+        let after = haystack[i + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// Surnames and full names of speakers, as they might appear in text
+/// ("MS. AMINA DIALLO" gives "Amina Diallo", "Diallo", "Amina").
+pub fn speaker_names(speaker: &str) -> Vec<String> {
+    const TITLES: &[&str] = &[
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "prof",
+        "professor",
+        "ambassador",
+        "amb",
+        "minister",
+        "hon",
+        "sir",
+        "madam",
+        "moderator",
+        "chair",
+        "speaker",
+        "participant",
+        "audience",
+        "unknown",
+        "panelist",
+        "panellist",
+        "rapporteur",
+        "host",
+        "the",
+        "from",
+        "floor",
+    ];
+    let words: Vec<String> = speaker
+        .split(|c: char| !c.is_alphabetic() && c != '\'' && c != '-')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .filter(|w| !TITLES.contains(&w.as_str()) && w.chars().count() > 2)
+        .collect();
+    let mut names = words.clone();
+    if words.len() > 1 {
+        names.push(words.join(" "));
+    }
+    names
+}
+
+/// A finding's text as statements: its sentences rewritten, the dropped ones
+/// left out. Returns the kept sentences and every sentence's outcome.
+pub fn statements(text: &str, names: &[String]) -> (Vec<String>, Vec<Rewritten>) {
+    let mut kept = Vec::new();
+    let mut all = Vec::new();
+    for sentence in sentences::split(text) {
+        let r = rewrite_sentence(&sentence, !kept.is_empty(), names);
+        if r.dropped.is_none() {
+            kept.push(r.text.clone());
+        }
+        all.push(r);
+    }
+    (kept, all)
+}
+
+/// Number of words.
+pub fn word_count(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+#[cfg(test)]
+mod tests;

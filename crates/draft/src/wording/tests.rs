@@ -1,0 +1,136 @@
+//! Table-driven tests of the rewrites: spoken sentence in, statement (or the
+//! reason it was dropped) out.
+
+use super::*;
+
+/// (input, expected statement) — the sentence is kept.
+const KEPT: &[(&str, &str)] = &[
+    ("We need to invest in community networks.", "Stakeholders need to invest in community networks."),
+    ("I think we need to invest in community networks.", "Stakeholders need to invest in community networks."),
+    ("Um, so, I believe that governments should fund digital skills.", "Governments should fund digital skills."),
+    ("I would urge governments to invest in rural connectivity.", "Governments should invest in rural connectivity."),
+    (
+        "We call on all stakeholders to work together on data governance.",
+        "All stakeholders should work together on data governance.",
+    ),
+    ("We need more investment in local content.", "There is a need for more investment in local content."),
+    (
+        "Our organisation will publish the guidelines next year.",
+        "The organisation will publish the guidelines next year.",
+    ),
+    (
+        "Let's make sure that women are part of these processes.",
+        "Stakeholders should make sure that women are part of these processes.",
+    ),
+    ("Thank you, Chair. We must protect our children online.", "Stakeholders must protect their children online."),
+    (
+        "And, you know, we can't leave anyone behind in the digital transformation.",
+        "Stakeholders cannot leave anyone behind in the digital transformation.",
+    ),
+    (
+        "In my view, multistakeholder cooperation is essential for trust.",
+        "Multistakeholder cooperation is essential for trust.",
+    ),
+    (
+        "Participants agreed that affordable access remains the key challenge.",
+        "Affordable access remains the key challenge.",
+    ),
+    ("The key takeaway is that capacity building must be sustained.", "Capacity building must be sustained."),
+    ("That is why we need stronger data protection laws.", "There is a need for stronger data protection laws."),
+    (
+        "It is essential to include youth in Internet governance.",
+        "It is essential to include youth in Internet governance.",
+    ),
+    ("There is a need to close the gender digital divide.", "There is a need to close the gender digital divide."),
+    (
+        "As Maria said, platforms should be more transparent about moderation.",
+        "Platforms should be more transparent about moderation.",
+    ),
+    (
+        "Dear colleagues, cybersecurity norms must be implemented, not only agreed.",
+        "Cybersecurity norms must be implemented, not only agreed.",
+    ),
+    (
+        "We all have a role to play in fighting disinformation.",
+        "All stakeholders have a role to play in fighting disinformation.",
+    ),
+    (
+        "Perhaps we should think about e-waste from the start.",
+        "Stakeholders should think about e-waste from the start.",
+    ),
+    (
+        "I strongly recommend that regulators consult the technical community.",
+        "It is recommended that regulators consult the technical community.",
+    ),
+    (
+        "My recommendation would be to fund community networks directly.",
+        "It is recommended to fund community networks directly.",
+    ),
+    (
+        "There was broad consensus on the need to measure the Internet's carbon footprint.",
+        "There is a need to measure the Internet's carbon footprint.",
+    ),
+    (
+        "Our Common Agenda gives us a framework for digital cooperation.",
+        "Our Common Agenda gives stakeholders a framework for digital cooperation.",
+    ),
+];
+
+/// (input, reason) — the sentence is dropped.
+const DROPPED: &[(&str, DropReason)] = &[
+    ("What should governments do about this?", DropReason::Question),
+    ("I was in Nairobi last year and saw a community network.", DropReason::FirstPerson),
+    ("You can see it on the slide.", DropReason::SecondPerson),
+    ("This is very important for all of us.", DropReason::Dangling),
+    ("That requires a lot of money.", DropReason::Dangling),
+    ("He made an excellent point about encryption policy.", DropReason::Names),
+    ("Thank you very much.", DropReason::Empty),
+    ("Yes, exactly.", DropReason::TooShort),
+    ("Diallo is right about the spectrum allocation issue here.", DropReason::Names),
+];
+
+#[test]
+fn kept_sentences_are_rewritten() {
+    for (input, expected) in KEPT {
+        let r = rewrite_sentence(input, false, &speaker_names("MS. AMINA DIALLO"));
+        assert_eq!(r.dropped, None, "{input} -> dropped: {r:?}");
+        assert_eq!(&r.text, expected, "{input}");
+        assert!(content_words_supported(&r.text, &[input]), "invented words in {:?}", r.text);
+    }
+}
+
+#[test]
+fn unusable_sentences_are_dropped() {
+    for (input, reason) in DROPPED {
+        let r = rewrite_sentence(input, false, &speaker_names("MS. AMINA DIALLO"));
+        assert_eq!(r.dropped, Some(*reason), "{input} -> {r:?}");
+    }
+}
+
+#[test]
+fn this_after_a_statement_is_resolved_by_it() {
+    let (kept, all) = statements(
+        "Governments should invest in community networks. This requires long-term funding and spectrum.",
+        &[],
+    );
+    assert_eq!(
+        kept,
+        ["Governments should invest in community networks.", "This requires long-term funding and spectrum."]
+    );
+    assert!(all.iter().all(|r| r.dropped.is_none()));
+    // Alone, the same "This" dangles.
+    let (kept, _) = statements("This requires long-term funding and spectrum.", &[]);
+    assert!(kept.is_empty());
+}
+
+#[test]
+fn speaker_names_skip_titles() {
+    assert_eq!(speaker_names("MS. AMINA DIALLO"), ["amina", "diallo", "amina diallo"]);
+    assert_eq!(speaker_names("MODERATOR"), Vec::<String>::new());
+}
+
+#[test]
+fn invention_check_catches_new_words() {
+    assert!(content_words_supported("Stakeholders need to act.", &["We need to act."]));
+    assert!(!content_words_supported("Stakeholders need to act urgently.", &["We need to act."]));
+}
