@@ -1,31 +1,35 @@
 # The two commands a new user needs (see README.md):
 #   make demo   runs the main job on the bundled fixtures
 #   make test   runs every test
-# Each does all of its own set-up on a fresh machine.
+# Each does all of its own set-up on a fresh machine: system packages
+# (scripts/setup-system.sh), the Whisper model (scripts/install-models.sh)
+# and the sentence-embedding model (scripts/install-embeddings.sh).
 
 CARGO ?= cargo
 OUT ?= out/demo
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: demo test setup system models build bench fmt lint clean-out
+.PHONY: demo test system models-debug models-release embeddings bench fmt lint clean-out
 
-demo: setup
+demo: system
 	$(CARGO) build --release --bin rapporteur
-	./scripts/demo.sh "$(OUT)"
+	RAPPORTEUR_BIN=$(TARGET_DIR)/release/rapporteur ./scripts/install-models.sh
+	./scripts/install-embeddings.sh
+	RAPPORTEUR_BIN=$(TARGET_DIR)/release/rapporteur ./scripts/demo.sh "$(OUT)"
 
-test: setup
+# Tests use the debug build; the model converter runs from it too, so CI
+# builds the workspace once.
+test: system
 	$(CARGO) build --bin rapporteur
+	RAPPORTEUR_BIN=$(TARGET_DIR)/debug/rapporteur ./scripts/install-models.sh
+	./scripts/install-embeddings.sh
 	$(CARGO) test --workspace --no-fail-fast
-
-setup: system models
 
 system:
 	./scripts/setup-system.sh
 
-models:
-	@if [ -x scripts/install-models.sh ]; then ./scripts/install-models.sh; fi
-
-bench: setup
-	$(CARGO) bench --bench captions
+bench: system
+	$(CARGO) bench --bench captions --bench extract
 
 fmt:
 	$(CARGO) fmt --all
