@@ -214,8 +214,13 @@ fn forced_formats_on_empty_and_blank_input_say_empty() {
 
 #[test]
 fn text_that_is_not_the_format_is_no_cues_naming_the_format() {
-    for (format, name) in [(Format::WebVtt, "vtt"), (Format::Srt, "srt")] {
+    let table = [
+        (Format::WebVtt, "vtt", "check that this is a WebVTT file"),
+        (Format::Srt, "srt", "check that this is an SRT file"),
+    ];
+    for (format, name, advice) in table {
         let err = read_as(format, "Just some prose.\nNo cues here.\n").expect_err("no cues");
+        assert!(err.to_string().ends_with(advice), "{format:?}: {err}");
         match err {
             CaptionError::NoCues { format: f, line } => {
                 assert_eq!(f, name);
@@ -227,4 +232,5 @@ fn text_that_is_not_the_format_is_no_cues_naming_the_format() {
     // A CART file with a header and nothing after it.
     let err = read_as(Format::Cart, "Title\n\nDisclaimer.\n***\n\n").expect_err("no turns");
     assert!(matches!(err, CaptionError::NoCues { format: "cart", .. }), "{err}");
+    assert!(err.to_string().ends_with("check that this is a CART transcript file"), "{err}");
 }

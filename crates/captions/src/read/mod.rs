@@ -57,6 +57,33 @@ impl Format {
         }
     }
 
+    /// What people call the format, for messages: `WebVTT`, `SRT`, `CART
+    /// transcript`, `text`, `transcript JSON`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::WebVtt => "WebVTT",
+            Format::Srt => "SRT",
+            Format::Cart => "CART transcript",
+            Format::Text => "text",
+            Format::Json => "transcript JSON",
+        }
+    }
+
+    /// The label with its indefinite article, as said aloud: `a WebVTT`,
+    /// `an SRT` (an initialism read letter by letter takes `an` before a
+    /// letter whose name starts with a vowel sound: F, H, L, M, N, R, S, X).
+    pub fn label_with_article(self) -> String {
+        let label = self.label();
+        let first_word = label.split(' ').next().unwrap_or_default();
+        let initialism = first_word.len() > 1 && first_word.bytes().all(|b| b.is_ascii_uppercase());
+        let vowel_sound = match label.bytes().next() {
+            Some(b'A' | b'E' | b'I' | b'O' | b'a' | b'e' | b'i' | b'o' | b'u') => true,
+            Some(b'F' | b'H' | b'L' | b'M' | b'N' | b'R' | b'S' | b'X') => initialism,
+            _ => false,
+        };
+        format!("{} {label}", if vowel_sound { "an" } else { "a" })
+    }
+
     /// The format named `name` (as [`Format::name`] gives, plus `webvtt` and `txt`).
     pub fn from_name(name: &str) -> Option<Format> {
         Some(match name.to_ascii_lowercase().as_str() {
