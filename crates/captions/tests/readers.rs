@@ -234,3 +234,54 @@ fn text_that_is_not_the_format_is_no_cues_naming_the_format() {
     assert!(matches!(err, CaptionError::NoCues { format: "cart", .. }), "{err}");
     assert!(err.to_string().ends_with("check that this is a CART transcript file"), "{err}");
 }
+
+#[test]
+fn forced_formats_refuse_binary_input_as_detection_does() {
+    let elf: &[u8] = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0\x01\0\0\0";
+    let utf16: &[u8] = b"\xFF\xFE1\0\n\0";
+    let controls: &[u8] = b"\x01\x02\x03\x04\x05\x06\x07\x0E\x0F\x10ab";
+    for format in [Format::WebVtt, Format::Srt, Format::Cart, Format::Text] {
+        for (bytes, offset) in [(elf, 7), (utf16, 3), (controls, 0)] {
+            let options = ReadOptions { format: Some(format), ..ReadOptions::default() };
+            let err = read::open(io::Cursor::new(bytes.to_vec()), "input", &options).err();
+            assert!(
+                matches!(err, Some(CaptionError::Binary { offset: o }) if o == offset),
+                "{format:?} {bytes:?}: {err:?}"
+            );
+        }
+        // A BOM and blank lines are still empty.
+        let options = ReadOptions { format: Some(format), ..ReadOptions::default() };
+        let err = read::open(io::Cursor::new(b"\xEF\xBB\xBF\r\n \n".to_vec()), "input", &options).err();
+        assert!(matches!(err, Some(CaptionError::Empty)), "{format:?}: {err:?}");
+    }
+    // Forced JSON keeps its parser's errors, which name line and column.
+    let options = ReadOptions { format: Some(Format::Json), ..ReadOptions::default() };
+    let err = read::read_str("\u{1}\u{2}\u{3}", "input", &options).expect_err("not JSON");
+    assert!(matches!(err, CaptionError::Json(_)), "{err:?}");
+}
+
+/// A reader that gives a few bytes at a time, as a pipe from a slow writer does.
+struct Trickle(io::Cursor<Vec<u8>>);
+
+impl Read for Trickle {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = buf.len().min(3);
+        self.0.read(&mut buf[..n])
+    }
+}
+
+#[test]
+fn detection_sees_more_than_the_first_read_of_a_pipe() {
+    let cases = [
+        ("\n\n1\n00:00:01,000 --> 00:00:02,000\nHi.\n", Format::Srt),
+        ("\n\nWEBVTT\n\n00:01.000 --> 00:02.000\nHi.\n", Format::WebVtt),
+        ("  \n>> ANA: Hi.\n", Format::Cart),
+    ];
+    for (text, format) in cases {
+        let input = Trickle(io::Cursor::new(text.as_bytes().to_vec()));
+        let source = read::open(input, "-", &ReadOptions::default()).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+        assert_eq!(source.format(), format, "{text:?}");
+        let (t, _) = read::collect(source, "x").expect("reads");
+        assert_eq!(t.segments[0].text, "Hi.", "{text:?}");
+    }
+}

@@ -7,15 +7,10 @@ use crate::CaptionError;
 /// `name`'s extension only breaks ties (a `.vtt` file without its header).
 pub fn detect(head: &[u8], name: &str) -> Result<Format, CaptionError> {
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    if let Some(offset) = binary_offset(head) {
-        return Err(CaptionError::Binary { offset });
-    }
+    check_text(head, true)?;
     // A cut in the middle of a UTF-8 sequence at the end of the window is fine.
     let text = String::from_utf8_lossy(head);
     let trimmed = text.trim_start();
-    if trimmed.is_empty() {
-        return Err(CaptionError::Empty);
-    }
     let ext =
         std::path::Path::new(name).extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     if trimmed.starts_with("WEBVTT") {
@@ -47,6 +42,18 @@ pub fn detect(head: &[u8], name: &str) -> Result<Format, CaptionError> {
         "srt" => Format::Srt,
         _ => Format::Text,
     })
+}
+
+/// Fails when `head` (the first bytes of an input, after any BOM) is binary
+/// data, or, when `complete` says it is the whole input, only whitespace.
+pub(super) fn check_text(head: &[u8], complete: bool) -> Result<(), CaptionError> {
+    if let Some(offset) = binary_offset(head) {
+        return Err(CaptionError::Binary { offset });
+    }
+    if complete && String::from_utf8_lossy(head).trim().is_empty() {
+        return Err(CaptionError::Empty);
+    }
+    Ok(())
 }
 
 /// Whether `line` is a cue timing line; `Some(true)` when it uses `,` milliseconds.

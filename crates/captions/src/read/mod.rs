@@ -20,7 +20,7 @@ mod timestamp;
 mod vtt;
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 use std::path::Path;
 
 use rapporteur_core::{Diagnostic, Segment, Session, Source, Transcript};
@@ -134,20 +134,37 @@ pub trait SegmentSource: Send {
     fn take_diagnostics(&mut self) -> Vec<Diagnostic>;
 }
 
+/// How much of an input format detection looks at.
+const HEAD_BYTES: usize = 64 * 1024;
+
 /// Opens `input` (named `name` in messages; its extension breaks format ties).
+///
+/// Binary data and empty input are refused here (`CaptionError::Binary`,
+/// `CaptionError::Empty`), whether the format is detected or forced, except
+/// for forced JSON, which its parser checks.
 pub fn open<R: Read + Send + 'static>(
     input: R,
     name: &str,
     options: &ReadOptions,
 ) -> Result<Box<dyn SegmentSource>, CaptionError> {
-    let mut reader = BufReader::with_capacity(64 * 1024, input);
+    // The head is read whole (not just what the first read gives, which from
+    // a pipe may be a few bytes), then read again by the format's reader.
+    let mut input = input;
+    let mut head = Vec::with_capacity(HEAD_BYTES);
+    (&mut input).take(HEAD_BYTES as u64).read_to_end(&mut head)?;
+    let complete = head.len() < HEAD_BYTES;
     let format = match options.format {
-        Some(f) => f,
-        None => {
-            let head = reader.fill_buf()?;
-            detect(head, name)?
+        // JSON is parsed whole, and its parser's errors say what is wrong and where.
+        Some(Format::Json) => Format::Json,
+        // A forced format still refuses binary data and empty input, with the
+        // errors detection gives, rather than skipping it as broken cues.
+        Some(f) => {
+            detect::check_text(head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head), complete)?;
+            f
         }
+        None => detect(&head, name)?,
     };
+    let reader = BufReader::with_capacity(HEAD_BYTES, std::io::Cursor::new(head).chain(input));
     Ok(match format {
         Format::WebVtt => Box::new(vtt::VttReader::new(reader, options)?),
         Format::Srt => Box::new(srt::SrtReader::new(reader, options)?),
