@@ -285,3 +285,34 @@ fn detection_sees_more_than_the_first_read_of_a_pipe() {
         assert_eq!(t.segments[0].text, "Hi.", "{text:?}");
     }
 }
+
+/// The speakers and texts of `text` read as `format`.
+fn speakers_and_texts(format: Format, text: &str) -> Vec<(Option<String>, String)> {
+    let (t, _) = read_as(format, text).unwrap_or_else(|e| panic!("{format:?}: {e}\n{text}"));
+    t.segments.into_iter().map(|s| (s.speaker, s.text)).collect()
+}
+
+#[test]
+fn any_name_before_the_first_colon_after_a_marker_is_the_speaker() {
+    let table: &[(&str, Option<&str>, &str)] = &[
+        (">> SPEAKER_00: Hello.", Some("SPEAKER_00"), "Hello."),
+        (">> ana lópez: Hola.", Some("ana lópez"), "Hola."),
+        (">> So the answer: yes.", Some("So the answer"), "yes."),
+        (">> At 10:30 we start.", None, "At 10:30 we start."),
+        (">> Ana &amp; Bo: Hi.", Some("Ana & Bo"), "Hi."),
+    ];
+    for &(cue, speaker, text) in table {
+        let srt = format!("1\n00:00:01,000 --> 00:00:02,000\n{cue}\n");
+        let vtt = format!("WEBVTT\n\n00:01.000 --> 00:02.000\n{cue}\n");
+        for (format, input) in [(Format::Srt, srt), (Format::WebVtt, vtt)] {
+            let want = vec![(speaker.map(String::from), text.to_string())];
+            assert_eq!(speakers_and_texts(format, &input), want, "{format:?} {cue}");
+        }
+    }
+    // Plain text has no `>>`: a `Name:` tag there must look like a name.
+    let table: &[(&str, Option<&str>, &str)] =
+        &[("SPEAKER_00: Hello.", Some("SPEAKER_00"), "Hello."), ("ana lópez: hola.", None, "ana lópez: hola.")];
+    for &(line, speaker, text) in table {
+        assert_eq!(speakers_and_texts(Format::Text, line), vec![(speaker.map(String::from), text.to_string())]);
+    }
+}

@@ -147,25 +147,16 @@ fn caption_text(srt: bool, words: std::ops::Range<usize>) -> impl Strategy<Value
         .prop_map(|(w, sep)| w.join(sep))
 }
 
-/// Speaker names: WebVTT's voice spans take any name; SRT's `>> NAME:`
-/// markers are read back only for upper-case or capitalised names (the
-/// convention rapporteur's SRT reader relies on to tell names from speech).
+/// Speaker names as people, captioners and diarisation spell them.
 fn caption_speaker(srt: bool) -> BoxedStrategy<Option<String>> {
-    let names = if srt {
-        prop_oneof![
-            "[A-Z]{2,8}( [A-Z]{2,8}){0,2}",
-            "(MS\\. |MR\\. |DR\\. )?[A-Z][a-z]{1,8}( [A-Z][a-z]{1,8}){0,2}",
-            prop::sample::select(vec!["MODERATOR", "JOSÉ O'NEILL", "Zoë Ñúñez", "PERSON7"]).prop_map(String::from),
-        ]
-        .boxed()
-    } else {
-        prop_oneof![
-            "[A-Za-z][A-Za-z .'-]{0,20}[A-Za-z.]",
-            prop::sample::select(vec!["Ana & Bo", "<chair>", "a > b", "Zoë Ñúñez", "中文 名字", "SPEAKER_00"])
-                .prop_map(String::from),
-        ]
-        .boxed()
-    };
+    let mut special = vec!["Ana & Bo", "a > b", "Zoë Ñúñez", "中文 名字", "SPEAKER_00", "ana lópez", "MS. DIALLO"];
+    if !srt {
+        // SRT protects markup-like text with word joiners, which rapporteur's
+        // SRT reader does not drop yet.
+        special.push("<chair>");
+    }
+    let names =
+        prop_oneof!["[A-Za-z][A-Za-z .'-]{0,20}[A-Za-z.]", prop::sample::select(special).prop_map(String::from),];
     prop::option::weighted(0.8, names).boxed()
 }
 

@@ -7,11 +7,18 @@
 //! unnamed speaker. What counts as a name differs by source:
 //!
 //! * CART ([`NameStyle::UpperCase`]): captioners write names in capitals, so
-//!   a name is upper-case words (letters, digits, `.`, `'`, `-`);
+//!   a name is upper-case words (letters, digits, `.`, `'`, `-`, `_`);
 //!   `>> Can you hear me: yes` is speech, not a speaker called "Can you hear me";
 //! * caption files ([`NameStyle::Caption`]): rapporteur's own writer and other
-//!   tools put names as they are spelt (`>> Amina Diallo:`), so capitalised
-//!   words (with lower-case particles such as `de`, `van`, `al`) are accepted too.
+//!   tools put names as they are spelt (`>> Amina Diallo:`, `>> ana lópez:`,
+//!   `>> SPEAKER_00:` from diarised speech recognition), so whatever comes
+//!   before the first `: ` within [`MAX_MARKER_NAME`] characters is the name:
+//!   the `>>` already says that a speaker change follows. The name is kept
+//!   as written, spaces collapsed, except that upper-case names, typed by
+//!   captioners, are repaired as in CART (`MS.DIALLO` → `MS. DIALLO`).
+//!
+//! A `Name:` tag in plain text, which has no `>>` to announce it, is held to
+//! the strict shapes of [`text_tag`].
 
 /// What a speaker name may look like.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,7 +29,7 @@ pub(super) enum NameStyle {
     Caption,
 }
 
-/// The longest name (in bytes, before the colon) looked for after `>>`.
+/// The longest name (in characters, before the colon) looked for after `>>`.
 const MAX_MARKER_NAME: usize = 60;
 
 /// The longest `Name:` tag in plain text.
@@ -44,17 +51,24 @@ pub(super) fn marker(line: &str, style: NameStyle) -> Option<(Option<String>, &s
     let after = line.trim_start().strip_prefix(">>")?;
     // `>>>` from a stuck key is still one marker.
     let after = after.trim_start_matches('>').trim_start();
-    let Some((name, rest)) = name_before_colon(after, MAX_MARKER_NAME) else {
-        return Some((None, after));
+    let named = match style {
+        NameStyle::UpperCase => name_before_colon(after, MAX_MARKER_NAME)
+            .filter(|(name, _)| is_upper_case_name(name))
+            .map(|(name, rest)| (normalise_name(name), rest)),
+        NameStyle::Caption => name_before_colon_space(after, MAX_MARKER_NAME).map(|(name, rest)| {
+            // Capitals are a captioner's typing, repaired as in CART
+            // (`MS.DIALLO`); other names are kept as spelt.
+            let name = if is_upper_case_name(name) {
+                normalise_name(name)
+            } else {
+                name.split_whitespace().collect::<Vec<_>>().join(" ")
+            };
+            (name, rest)
+        }),
     };
-    let ok = match style {
-        NameStyle::UpperCase => is_upper_case_name(name),
-        NameStyle::Caption => is_upper_case_name(name) || is_capitalised_name(name, 8),
-    };
-    if ok {
-        Some((Some(normalise_name(name)), rest))
-    } else {
-        Some((None, after))
+    match named {
+        Some((name, rest)) => Some((Some(name), rest)),
+        None => Some((None, after)),
     }
 }
 
@@ -137,6 +151,26 @@ fn name_before_colon(text: &str, max: usize) -> Option<(&str, &str)> {
     (!name.is_empty()).then_some((name, rest.trim_start()))
 }
 
+/// Splits `text` at its first colon that is followed by whitespace or the
+/// end and comes after a name of at most `max_chars` characters: the trimmed name
+/// and the text after the colon. Other colons before it (`10:30`) are part
+/// of the name.
+fn name_before_colon_space(text: &str, max_chars: usize) -> Option<(&str, &str)> {
+    let window_end = text.char_indices().nth(max_chars + 1).map_or(text.len(), |(i, _)| i);
+    let window = text.as_bytes().get(..window_end).unwrap_or_default();
+    let mut from = 0;
+    while let Some(pos) = window.get(from..).and_then(|w| memchr::memchr(b':', w)) {
+        let colon = from + pos;
+        let rest = text.get(colon + 1..)?;
+        if rest.is_empty() || rest.starts_with(char::is_whitespace) {
+            let name = text.get(..colon)?.trim();
+            return (!name.is_empty()).then_some((name, rest.trim_start()));
+        }
+        from = colon + 1;
+    }
+    None
+}
+
 /// Upper-case words: capitals (any script), digits, spaces, `.`, `'`, `’`
 /// and dashes, with at least one capital letter.
 fn is_upper_case_name(name: &str) -> bool {
@@ -169,8 +203,9 @@ fn is_capitalised_name(name: &str, max_words: usize) -> bool {
     (1..=max_words).contains(&words)
 }
 
+/// Punctuation inside name words; `_` for machine labels such as `SPEAKER_00`.
 fn is_name_punctuation(c: char) -> bool {
-    matches!(c, '.' | '\'' | '\u{2019}' | '-' | '\u{2010}' | '\u{2011}')
+    matches!(c, '.' | '\'' | '\u{2019}' | '-' | '\u{2010}' | '\u{2011}' | '_')
 }
 
 /// A name with single spaces, ASCII hyphens, and a space after an honorific
@@ -356,17 +391,34 @@ mod tests {
             (">> Amina Diallo: Hi", UpperCase, Some((None, "Amina Diallo: Hi"))),
             (">> Amina Diallo: Hi", Caption, Some((Some("Amina Diallo"), "Hi"))),
             (">> Juan de la Cruz: Hi", Caption, Some((Some("Juan de la Cruz"), "Hi"))),
-            (">> So the answer: yes", Caption, Some((None, "So the answer: yes"))),
+            // After `>>`, caption files may name anyone, however spelt.
+            (">> So the answer: yes", Caption, Some((Some("So the answer"), "yes"))),
             (">> At 10:30 we start", Caption, Some((None, "At 10:30 we start"))),
-            (">>", Caption, Some((None, ""))),
-            ("> quoted", Caption, None),
-            ("Hello >> there", Caption, None),
+            (">> At 10:30 we start: now", Caption, Some((Some("At 10:30 we start"), "now"))),
+            (">> SPEAKER_00: Hello.", Caption, Some((Some("SPEAKER_00"), "Hello."))),
+            (">> SPEAKER_00: Hello.", UpperCase, Some((Some("SPEAKER_00"), "Hello."))),
+            (">> ana  lópez: Hola.", Caption, Some((Some("ana lópez"), "Hola."))),
+            (">> ana lópez: Hola.", UpperCase, Some((None, "ana lópez: Hola."))),
+            (">> Ms.Ana <b>: Hi", Caption, Some((Some("Ms.Ana <b>"), "Hi"))),
+            (">> MS.DIALLO: Hi", Caption, Some((Some("MS. DIALLO"), "Hi"))),
+            (">> 中文 名字: 你好", Caption, Some((Some("中文 名字"), "你好"))),
+            (">> : Hi", Caption, Some((None, ": Hi"))),
+            (">> Ana:", Caption, Some((Some("Ana"), ""))),
         ];
         for &(line, style, want) in table {
             let got = marker(line, style);
             let got = got.as_ref().map(|(s, r)| (s.as_deref(), *r));
             assert_eq!(got, want, "{line}");
         }
+    }
+
+    #[test]
+    fn marker_names_are_at_most_sixty_characters() {
+        let name = "é".repeat(MAX_MARKER_NAME);
+        let line = format!(">> {name}: x");
+        assert_eq!(marker(&line, NameStyle::Caption), Some((Some(name.clone()), "x")));
+        let line = format!(">> {name}é: x");
+        assert_eq!(marker(&line, NameStyle::Caption), Some((None, &line[3..])));
     }
 
     #[test]
@@ -390,6 +442,11 @@ mod tests {
             ("MS. DIALLO: yes, indeed", Some(("MS. DIALLO", "yes, indeed"))),
             ("Dr. Li Wei: Thanks", Some(("Dr. Li Wei", "Thanks"))),
             ("Ana:", Some(("Ana", ""))),
+            ("SPEAKER_00: Hello.", Some(("SPEAKER_00", "Hello."))),
+            ("(SPEAKER_01) Yes", Some(("SPEAKER_01", "Yes"))),
+            ("Speaker 2: Yes", Some(("Speaker 2", "Yes"))),
+            // Without `>>`, a lower-case name is prose.
+            ("ana lópez: hola", None),
             ("Note: this is prose.", None),
             ("NOTE: This is prose.", None),
             ("Key Takeaways: Many.", None),
