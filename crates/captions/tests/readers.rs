@@ -316,3 +316,23 @@ fn any_name_before_the_first_colon_after_a_marker_is_the_speaker() {
         assert_eq!(speakers_and_texts(Format::Text, line), vec![(speaker.map(String::from), text.to_string())]);
     }
 }
+
+#[test]
+fn only_a_typed_marker_changes_the_speaker() {
+    let table: &[(Format, &str, Option<&str>, &str)] = &[
+        (Format::WebVtt, "&gt;&gt; not a marker", None, ">> not a marker"),
+        (Format::WebVtt, "&gt;&gt; ANA: Hi.", None, ">> ANA: Hi."),
+        (Format::WebVtt, "&#62;&#62; ANA: Hi.", None, ">> ANA: Hi."),
+        (Format::WebVtt, ">> ANA: Hi.", Some("ANA"), "Hi."),
+        (Format::WebVtt, "<i>>> ANA:</i> Hi.", Some("ANA"), "Hi."),
+        (Format::Srt, "&gt;&gt; ANA: Hi.", None, ">> ANA: Hi."),
+        (Format::Srt, "{\\an8}>> ANA: Hi.", Some("ANA"), "Hi."),
+    ];
+    for &(format, cue, speaker, text) in table {
+        let input = match format {
+            Format::Srt => format!("1\n00:00:01,000 --> 00:00:02,000\n{cue}\n"),
+            _ => format!("WEBVTT\n\n00:01.000 --> 00:02.000\n{cue}\n"),
+        };
+        assert_eq!(speakers_and_texts(format, &input), vec![(speaker.map(String::from), text.to_string())], "{cue}");
+    }
+}

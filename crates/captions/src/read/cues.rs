@@ -96,7 +96,8 @@ impl Cues {
             return None;
         }
         let mut body = self.text.text();
-        let marker = speaker::marker(body, NameStyle::Caption);
+        // Only a `>>` typed as such: `&gt;&gt;` is how a writer says "this is text".
+        let marker = if self.text.starts_with_marker() { speaker::marker(body, NameStyle::Caption) } else { None };
         if let Some((name, rest)) = marker {
             self.speaker = name;
             body = rest;

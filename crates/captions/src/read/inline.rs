@@ -17,6 +17,11 @@
 //! * typographic dashes are made ASCII (CART text): U+2010, U+2011, U+2012 and
 //!   U+2013 become `-`, U+2014 and U+2015 become `--` (so `‑‑` is `--`).
 //!
+//! Where the raw text of a format with markup has a `>>` at the start or
+//! after whitespace, its place in the built text is recorded as a speaker
+//! marker ([`TextBuilder::markers`]): only a `>>` typed as such is one, not
+//! one decoded from `&gt;&gt;`, which is how a writer says "this is text".
+//!
 //! The hot loop copies runs of ordinary bytes at once and looks at single
 //! bytes only for whitespace and the few characters that start markup.
 
@@ -47,6 +52,8 @@ pub(super) struct TextBuilder {
     pending_space: bool,
     in_ruby_text: bool,
     voice: Option<String>,
+    /// Byte offsets in `text` of the `>>` speaker markers of the raw text.
+    markers: Vec<usize>,
     full: bool,
 }
 
@@ -57,6 +64,7 @@ impl TextBuilder {
         self.pending_space = false;
         self.in_ruby_text = false;
         self.voice = None;
+        self.markers.clear();
         self.full = false;
     }
 
@@ -68,6 +76,18 @@ impl TextBuilder {
     /// Whether nothing but whitespace and markup has been added.
     pub fn is_empty(&self) -> bool {
         self.text.is_empty()
+    }
+
+    /// Byte offsets in [`TextBuilder::text`] where a `>>` speaker marker
+    /// starts, in order (formats with markup only).
+    pub fn markers(&self) -> impl Iterator<Item = usize> + '_ {
+        let len = self.text.len();
+        self.markers.iter().copied().filter(move |&at| at + 2 <= len)
+    }
+
+    /// Whether the text starts with a `>>` speaker marker.
+    pub fn starts_with_marker(&self) -> bool {
+        self.markers().next() == Some(0)
     }
 
     /// The first voice span's name, if any.
@@ -123,7 +143,7 @@ impl TextBuilder {
         while let Some(&b) = bytes.get(i) {
             let special = match b {
                 b' ' | b'\t' | 0x0B | 0x0C => true,
-                b'<' | b'&' => markup.tags,
+                b'<' | b'&' | b'>' => markup.tags,
                 b'{' => markup.ass,
                 0x80.. => true,
                 _ => false,
@@ -136,6 +156,7 @@ impl TextBuilder {
             self.push_str(line.get(run_start..i).unwrap_or_default());
             i = match b {
                 b'<' => self.tag(line, i),
+                b'>' => self.greater_than(line, i),
                 b'&' => self.reference(line, i),
                 b'{' => self.ass_tag(line, i),
                 0x80.. => self.non_ascii(line, i, markup),
@@ -198,6 +219,20 @@ impl TextBuilder {
             _ => {}
         }
         end + 1
+    }
+
+    /// Handles `>` at `i`: a `>>` at the start of the text or after
+    /// whitespace is recorded as a speaker marker. Returns the index to go on from.
+    fn greater_than(&mut self, line: &str, i: usize) -> usize {
+        let doubled = line.as_bytes().get(i + 1) == Some(&b'>');
+        let at_turn = self.text.is_empty() || self.pending_space;
+        if doubled && at_turn && !self.in_ruby_text {
+            self.push_str(">>");
+            self.markers.push(self.text.len() - 2);
+            return i + 2;
+        }
+        self.push_str(">");
+        i + 1
     }
 
     /// Handles `&` at `i`: a known character reference is decoded, anything
@@ -347,6 +382,26 @@ mod tests {
             let (got, got_voice) = clean(lines, *markup);
             assert_eq!(got, *text, "{lines:?}");
             assert_eq!(got_voice.as_deref(), *voice, "{lines:?}");
+        }
+    }
+
+    #[test]
+    fn only_typed_markers_are_markers() {
+        let table: &[(&[&str], Markup, &str, &[usize])] = &[
+            (&[">> ANA: Hi >> BO: Yes"], Markup::SRT, ">> ANA: Hi >> BO: Yes", &[0, 11]),
+            (&["&gt;&gt; not a marker"], Markup::VTT, ">> not a marker", &[]),
+            (&["a &gt;>", ">>> b"], Markup::VTT, "a >> >>> b", &[5]),
+            (&["<i>>> ANA:</i> Hi", "x>>y"], Markup::VTT, ">> ANA: Hi x>>y", &[0]),
+            (&["  >>  B"], Markup::SRT, ">> B", &[0]),
+            (&[">> B"], Markup::PLAIN, ">> B", &[]),
+        ];
+        for (lines, markup, text, markers) in table {
+            let mut b = TextBuilder::default();
+            for line in *lines {
+                b.push_line(line, *markup, 1 << 20);
+            }
+            assert_eq!(b.text(), *text, "{lines:?}");
+            assert_eq!(b.markers().collect::<Vec<_>>(), *markers, "{lines:?}");
         }
     }
 
