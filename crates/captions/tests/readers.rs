@@ -23,6 +23,7 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use rapporteur_captions::read::{self, Format, ReadOptions};
+use rapporteur_captions::write::{self, OutputFormat, WriteOptions};
 use rapporteur_captions::CaptionError;
 use rapporteur_core::{Diagnostic, Session, Transcript};
 
@@ -335,4 +336,38 @@ fn only_a_typed_marker_changes_the_speaker() {
         };
         assert_eq!(speakers_and_texts(format, &input), vec![(speaker.map(String::from), text.to_string())], "{cue}");
     }
+}
+
+#[test]
+fn srt_text_protected_with_word_joiners_reads_back_as_written() {
+    // Cue text as rapporteur's SRT writer protects it, and what it says.
+    let table: &[(&str, &str)] = &[
+        ("a <\u{2060}b>bold<\u{2060}/b> c", "a <b>bold</b> c"),
+        ("Fish &\u{2060}amp; chips", "Fish &amp; chips"),
+        (">\u{2060}> not a marker", ">> not a marker"),
+        ("x {\u{2060}\\an8} y", "x {\\an8} y"),
+        ("5 -\u{2060}> 4", "5 -> 4"),
+        ("2020\u{2060}\n10:30 start", "2020 10:30 start"),
+        ("a\u{2060}b", "a\u{2060}b"),
+    ];
+    for &(cue, text) in table {
+        let srt = format!("1\n00:00:01,000 --> 00:00:02,000\n{cue}\n");
+        assert_eq!(speakers_and_texts(Format::Srt, &srt), vec![(None, text.to_string())], "{cue:?}");
+    }
+    // And through the writer: what it protects comes back.
+    let mut t = Transcript::new(Session::new("joiners"));
+    for (i, &(_, text)) in table.iter().enumerate() {
+        let i = i as u64;
+        t.segments.push(rapporteur_core::Segment::new(
+            rapporteur_core::Time::from_millis(i * 2000),
+            rapporteur_core::Time::from_millis(i * 2000 + 1500),
+            None,
+            text,
+            rapporteur_core::Source::Caption,
+            rapporteur_core::Timing::Exact,
+        ));
+    }
+    let srt = write::to_string(&t, OutputFormat::Srt, &WriteOptions::default()).expect("writes");
+    let want: Vec<_> = table.iter().map(|&(_, text)| (None, text.to_string())).collect();
+    assert_eq!(speakers_and_texts(Format::Srt, &srt), want, "{srt}");
 }

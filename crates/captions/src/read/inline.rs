@@ -14,6 +14,11 @@
 //! * character references are decoded (`&amp;`, `&lt;`, `&gt;`, `&quot;`,
 //!   `&apos;`, `&nbsp;` as a space, `&lrm;`, `&rlm;`, `&#233;`, `&#xE9;`);
 //!   unknown ones stay as written;
+//! * the WORD JOINERs (U+2060, written `⁀` here) that SRT writers put into
+//!   markup-like text to keep players from taking it for markup (`<⁀b>`,
+//!   `{⁀\an8}`, `&⁀amp;`, `5 -⁀> 4`, a leading `>⁀>`, a line of digits
+//!   `2020⁀` before a line starting with a digit) are dropped there, so that
+//!   such text reads back as written; a word joiner anywhere else is kept;
 //! * typographic dashes are made ASCII (CART text): U+2010, U+2011, U+2012 and
 //!   U+2013 become `-`, U+2014 and U+2015 become `--` (so `‑‑` is `--`).
 //!
@@ -184,6 +189,8 @@ impl TextBuilder {
             self.push_str("--");
         } else if c == '\u{FEFF}' {
             // A byte-order mark in the middle of a file (concatenated files): invisible, dropped.
+        } else if c == WORD_JOINER && markup.tags && is_protecting_joiner(line, i, next) {
+            // Put there by an SRT writer to keep the text from being read as markup.
         } else {
             self.push_str(line.get(i..next).unwrap_or_default());
         }
@@ -268,6 +275,27 @@ impl TextBuilder {
         }
         self.push_str("{");
         i + 1
+    }
+}
+
+/// The invisible character SRT writers use to break up markup-like text.
+const WORD_JOINER: char = '\u{2060}';
+
+/// Whether the word joiner at `i..next` in `line` is where an SRT writer
+/// puts one to protect text: after `<`, `{` or `&`, between `-` or `>` and a
+/// `>`, or at the end of a line of digits (which would pass for a cue number).
+fn is_protecting_joiner(line: &str, i: usize, next: usize) -> bool {
+    let bytes = line.as_bytes();
+    let before = i.checked_sub(1).and_then(|b| bytes.get(b));
+    let after = bytes.get(next);
+    match before {
+        Some(b'<' | b'{' | b'&') => true,
+        Some(b'-' | b'>') => after == Some(&b'>'),
+        Some(b'0'..=b'9') => {
+            let digits = line.get(..i).unwrap_or_default().trim_start();
+            line.get(next..).unwrap_or_default().trim().is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+        }
+        _ => false,
     }
 }
 
@@ -383,6 +411,30 @@ mod tests {
             assert_eq!(got, *text, "{lines:?}");
             assert_eq!(got_voice.as_deref(), *voice, "{lines:?}");
         }
+    }
+
+    #[test]
+    fn word_joiners_put_in_by_srt_writers_are_dropped() {
+        let table: &[(&[&str], &str)] = &[
+            (&["3 <\u{2060} 4 and 5 > 4"], "3 < 4 and 5 > 4"),
+            (&["a <\u{2060}b>bold<\u{2060}/b> c"], "a <b>bold</b> c"),
+            (&["x {\u{2060}\\an8} {\u{2060}y:i} {b}"], "x {\\an8} {y:i} {b}"),
+            (&[">\u{2060}> not a marker"], ">> not a marker"),
+            (&["R&D &\u{2060}amp; &\u{2060}#38; & café"], "R&D &amp; &#38; & café"),
+            (&["5 -\u{2060}> 4 and 3 --\u{2060}> 2", "x -> y"], "5 -> 4 and 3 --> 2 x -> y"),
+            (&["2020\u{2060}", "10:30 start"], "2020 10:30 start"),
+            // Anywhere else a word joiner is the text's own.
+            (&["a\u{2060}b -\u{2060}x 20\u{2060}20 x1\u{2060}"], "a\u{2060}b -\u{2060}x 20\u{2060}20 x1\u{2060}"),
+        ];
+        for (lines, text) in table {
+            let (got, _) = clean(lines, Markup::SRT);
+            assert_eq!(got, *text, "{lines:?}");
+        }
+        let mut b = TextBuilder::default();
+        b.push_line(">\u{2060}> not a marker", Markup::SRT, 1 << 20);
+        assert_eq!(b.markers().count(), 0);
+        // CART and plain text have no markup to protect.
+        assert_eq!(clean(&["<\u{2060}b>"], Markup::PLAIN).0, "<\u{2060}b>");
     }
 
     #[test]
