@@ -371,3 +371,31 @@ fn srt_text_protected_with_word_joiners_reads_back_as_written() {
     let want: Vec<_> = table.iter().map(|&(_, text)| (None, text.to_string())).collect();
     assert_eq!(speakers_and_texts(Format::Srt, &srt), want, "{srt}");
 }
+
+#[test]
+fn only_a_marker_carries_its_speaker_to_the_next_cues() {
+    type Row = (&'static [&'static str], &'static [Option<&'static str>]);
+    let table: &[Row] = &[
+        (&["<v ANA>Hello.", "Who?"], &[Some("ANA"), None]),
+        (&[">> ANA: Hello.", "Still me."], &[Some("ANA"), Some("ANA")]),
+        (&[">> ANA: Hello.", "<v BO>Hi.", "Who?"], &[Some("ANA"), Some("BO"), None]),
+        (&["<v ANA>Hi.", ">> Who?", "Yes."], &[Some("ANA"), None, None]),
+        (
+            &["<v ANA>Hi.", "<v BO>Yes.", "No.", ">> CY: So.", "<v.loud CY>Right.", "Then."],
+            &[Some("ANA"), Some("BO"), None, Some("CY"), Some("CY"), None],
+        ),
+    ];
+    for &(cues, speakers) in table {
+        let mut vtt = String::from("WEBVTT\n");
+        let mut srt = String::new();
+        for (i, cue) in cues.iter().enumerate() {
+            vtt.push_str(&format!("\n00:0{i}.000 --> 00:0{i}.500\n{cue}\n"));
+            srt.push_str(&format!("{}\n00:00:0{i},000 --> 00:00:0{i},500\n{cue}\n\n", i + 1));
+        }
+        for (format, input) in [(Format::WebVtt, &vtt), (Format::Srt, &srt)] {
+            let got: Vec<_> = speakers_and_texts(format, input).into_iter().map(|(s, _)| s).collect();
+            let want: Vec<_> = speakers.iter().map(|s| s.map(String::from)).collect();
+            assert_eq!(got, want, "{format:?} {cues:?}");
+        }
+    }
+}

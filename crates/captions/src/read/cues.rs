@@ -23,7 +23,10 @@ pub(super) struct Cues {
     pub text: TextBuilder,
     /// Longest text kept for one cue, in bytes.
     pub max_text: usize,
-    speaker: Option<String>,
+    /// The speaker a cue without a voice span or a marker continues: the
+    /// last `>>` marker's (the broadcast convention), none after a cue whose
+    /// speaker came from a voice span (a WebVTT voice belongs to its cue).
+    carried: Option<String>,
     previous_start: Option<Time>,
     emitted: usize,
     last_problem: Option<usize>,
@@ -38,7 +41,7 @@ impl Cues {
         Cues {
             text: TextBuilder::default(),
             max_text,
-            speaker: None,
+            carried: None,
             previous_start: None,
             emitted: 0,
             last_problem: None,
@@ -82,7 +85,10 @@ impl Cues {
     ///
     /// Speaker: the cue's first voice span `<v Name>`, else a `>> NAME:`
     /// marker at its start (a bare `>>` being a new unnamed speaker), else
-    /// the previous cue's speaker, since a turn spans many cues.
+    /// the speaker of the last marker, since a turn marked with `>>` spans
+    /// many cues. A voice span names its own cue's speaker only: the cues
+    /// after it without voice or marker have none (unless it shares its cue
+    /// with a marker, which starts a turn that goes on).
     /// `at_end` says the input ended with this cue: an empty last cue is
     /// then reported as a sign of a truncated file.
     pub fn finish_cue(&mut self, cue: CueStart, at_end: bool) -> Option<Segment> {
@@ -98,15 +104,19 @@ impl Cues {
         let mut body = self.text.text();
         // Only a `>>` typed as such: `&gt;&gt;` is how a writer says "this is text".
         let marker = if self.text.starts_with_marker() { speaker::marker(body, NameStyle::Caption) } else { None };
+        let marked = marker.is_some();
         if let Some((name, rest)) = marker {
-            self.speaker = name;
+            self.carried = name;
             body = rest;
         }
-        if let Some(voice) = self.text.voice() {
-            if self.speaker.as_deref() != Some(voice) {
-                self.speaker = Some(voice.to_string());
+        let speaker = match self.text.voice() {
+            Some(voice) => {
+                let voice = voice.to_string();
+                self.carried = if marked { Some(voice.clone()) } else { None };
+                Some(voice)
             }
-        }
+            None => self.carried.clone(),
+        };
         let text = body.to_string();
         let start = Time::from_millis(cue.timing.start_ms);
         let mut end = Time::from_millis(cue.timing.end_ms);
@@ -128,7 +138,7 @@ impl Cues {
             return None;
         }
         self.emitted += 1;
-        Some(Segment::new(start, end, self.speaker.clone(), text, self.source, Timing::Exact))
+        Some(Segment::new(start, end, speaker, text, self.source, Timing::Exact))
     }
 
     /// What the end of the input means: the end when cues were read, else an

@@ -20,7 +20,8 @@
 //! Speakers follow the broadcast convention that rapporteur's SRT writer
 //! uses: `>> NAME: ` at the start of a cue is a change of speaker, a bare
 //! `>> ` a change to an unnamed speaker, and a cue without a marker continues
-//! the previous cue's speaker. A `<v Name>` voice span is accepted too.
+//! the previous marker's speaker. A `<v Name>` voice span is accepted too,
+//! for its own cue only, as in WebVTT.
 
 use std::io::BufRead;
 

@@ -11,8 +11,10 @@
 //!
 //! Cue text is cleaned by [`super::inline`] (tags stripped, the first `<v>`
 //! voice kept as the speaker, references decoded, lines joined by a space).
-//! A `>> NAME:` at the start of a cue changes the speaker as in SRT, and a
-//! cue without voice or marker continues the previous cue's speaker.
+//! Each cue's voice is its own: a cue without `<v>` has no speaker, unless
+//! the file uses the broadcast `>>` convention, where a `>> NAME:` at the
+//! start of a cue changes the speaker as in SRT and a cue without voice or
+//! marker continues the speaker of the last marker.
 //! The header's `Language:` metadata (as YouTube writes it) fills the
 //! session's language.
 
