@@ -399,3 +399,39 @@ fn only_a_marker_carries_its_speaker_to_the_next_cues() {
         }
     }
 }
+
+#[test]
+fn a_marker_inside_a_cue_starts_a_turn_at_the_interpolated_time() {
+    use rapporteur_core::Timing;
+    type Row = (&'static str, &'static [(u64, u64, Option<&'static str>, &'static str)]);
+    let table: &[Row] = &[
+        // 4 + 3 characters over 1 s: the turn changes after 4/7 of it.
+        ("Yes. >> BOB: No.", &[(1_000, 1_571, None, "Yes."), (1_571, 2_000, Some("BOB"), "No.")]),
+        ("Yes.\n>> BOB: No.", &[(1_000, 1_571, None, "Yes."), (1_571, 2_000, Some("BOB"), "No.")]),
+        // 9 + 4 characters.
+        (">> ANA: Hi there. >> Who?", &[(1_000, 1_692, Some("ANA"), "Hi there."), (1_692, 2_000, None, "Who?")]),
+        ("<v ANA>Hello. >> BO: Hi.", &[(1_000, 1_667, Some("ANA"), "Hello."), (1_667, 2_000, Some("BO"), "Hi.")]),
+        // Not after whitespace, or escaped: text.
+        ("a>>b &gt;&gt; c", &[(1_000, 2_000, None, "a>>b >> c")]),
+    ];
+    for &(cue, want) in table {
+        let srt = format!("1\n00:00:01,000 --> 00:00:02,000\n{cue}\n");
+        let vtt = format!("WEBVTT\n\n00:01.000 --> 00:02.000\n{cue}\n");
+        for (format, input) in [(Format::Srt, srt), (Format::WebVtt, vtt)] {
+            let (t, _) = read_as(format, &input).unwrap_or_else(|e| panic!("{format:?} {cue}: {e}"));
+            let got: Vec<_> = t
+                .segments
+                .iter()
+                .map(|s| (s.start.as_millis(), s.end.as_millis(), s.speaker.as_deref(), s.text.as_str()))
+                .collect();
+            assert_eq!(got, want, "{format:?} {cue:?}");
+            let timing = if want.len() > 1 { Timing::Estimated } else { Timing::Exact };
+            assert!(t.segments.iter().all(|s| s.timing == timing), "{format:?} {cue:?}");
+        }
+    }
+    // The new speaker goes on in the next cue, as after a marker at a cue's start.
+    let srt =
+        "1\n00:00:01,000 --> 00:00:02,000\n>> ANA: Yes. >> BOB: No.\n\n2\n00:00:02,000 --> 00:00:03,000\nIndeed.\n";
+    let speakers: Vec<_> = speakers_and_texts(Format::Srt, srt).into_iter().map(|(s, _)| s).collect();
+    assert_eq!(speakers, [Some("ANA".to_string()), Some("BOB".to_string()), Some("BOB".to_string())]);
+}

@@ -1,11 +1,13 @@
 //! What the WebVTT and SRT readers share: cue text, checking cue times,
 //! deciding who speaks, and ending the input.
 
+use std::collections::VecDeque;
+
 use rapporteur_core::{Diagnostic, Segment, Source, Time, Timing};
 
 use super::inline::TextBuilder;
-use super::speaker::{self, NameStyle};
 use super::timestamp::{TimingError, TimingLine};
+use super::turns::turns;
 use crate::CaptionError;
 
 /// The timing line of a cue being read.
@@ -27,6 +29,8 @@ pub(super) struct Cues {
     /// last `>>` marker's (the broadcast convention), none after a cue whose
     /// speaker came from a voice span (a WebVTT voice belongs to its cue).
     carried: Option<String>,
+    /// Segments of cues already read, not yet handed out.
+    ready: VecDeque<Segment>,
     previous_start: Option<Time>,
     emitted: usize,
     last_problem: Option<usize>,
@@ -42,6 +46,7 @@ impl Cues {
             text: TextBuilder::default(),
             max_text,
             carried: None,
+            ready: VecDeque::new(),
             previous_start: None,
             emitted: 0,
             last_problem: None,
@@ -81,17 +86,23 @@ impl Cues {
         );
     }
 
-    /// The segment for the cue just read, or `None` when its text is empty.
+    /// Turns the cue just read into segments, handed out by
+    /// [`Cues::next_ready`]: one, none when its text is empty, or one per
+    /// speaker turn when a `>>` marker comes after whitespace inside the cue.
+    /// The turns of such a cue share its time by their characters and are
+    /// marked `timing: estimated`, since only the cue's own ends are known.
     ///
-    /// Speaker: the cue's first voice span `<v Name>`, else a `>> NAME:`
-    /// marker at its start (a bare `>>` being a new unnamed speaker), else
-    /// the speaker of the last marker, since a turn marked with `>>` spans
-    /// many cues. A voice span names its own cue's speaker only: the cues
-    /// after it without voice or marker have none (unless it shares its cue
-    /// with a marker, which starts a turn that goes on).
+    /// Speaker: the cue's first voice span `<v Name>` (for the text before
+    /// any marker), else a `>> NAME:` marker starting the turn (a bare `>>`
+    /// being a new unnamed speaker), else the speaker of the last marker,
+    /// since a turn marked with `>>` spans many cues. A voice span names its
+    /// own cue's speaker only: the cues after it without voice or marker have
+    /// none (unless it shares its cue with a marker, which starts a turn that
+    /// goes on).
+    ///
     /// `at_end` says the input ended with this cue: an empty last cue is
     /// then reported as a sign of a truncated file.
-    pub fn finish_cue(&mut self, cue: CueStart, at_end: bool) -> Option<Segment> {
+    pub fn finish_cue(&mut self, cue: CueStart, at_end: bool) {
         if self.text.is_empty() {
             if at_end {
                 self.warn(
@@ -99,25 +110,8 @@ impl Cues {
                     "the input ends after this cue's timing line, with no text (is the file truncated?)".into(),
                 );
             }
-            return None;
+            return;
         }
-        let mut body = self.text.text();
-        // Only a `>>` typed as such: `&gt;&gt;` is how a writer says "this is text".
-        let marker = if self.text.starts_with_marker() { speaker::marker(body, NameStyle::Caption) } else { None };
-        let marked = marker.is_some();
-        if let Some((name, rest)) = marker {
-            self.carried = name;
-            body = rest;
-        }
-        let speaker = match self.text.voice() {
-            Some(voice) => {
-                let voice = voice.to_string();
-                self.carried = if marked { Some(voice.clone()) } else { None };
-                Some(voice)
-            }
-            None => self.carried.clone(),
-        };
-        let text = body.to_string();
         let start = Time::from_millis(cue.timing.start_ms);
         let mut end = Time::from_millis(cue.timing.end_ms);
         if let Some(previous) = self.previous_start.filter(|&p| start < p) {
@@ -134,11 +128,36 @@ impl Cues {
             end = start;
         }
         self.previous_start = Some(start);
-        if text.is_empty() {
-            return None;
+        // Only a `>>` typed as such: `&gt;&gt;` is how a writer says "this is text".
+        let turns = turns(self.text.text(), self.text.markers(), start.as_millis(), end.as_millis());
+        let timing =
+            if turns.iter().filter(|t| !t.text.is_empty()).count() > 1 { Timing::Estimated } else { Timing::Exact };
+        // The voice is the first turn's: the others start with a marker.
+        let mut voice = self.text.voice();
+        for turn in turns {
+            let marked = turn.marker.is_some();
+            if let Some(name) = turn.marker {
+                self.carried = name;
+            }
+            let speaker = match voice.take() {
+                Some(voice) => {
+                    self.carried = if marked { Some(voice.to_string()) } else { None };
+                    Some(voice.to_string())
+                }
+                None => self.carried.clone(),
+            };
+            if turn.text.is_empty() {
+                continue;
+            }
+            self.emitted += 1;
+            let (turn_start, turn_end) = (Time::from_millis(turn.start_ms), Time::from_millis(turn.end_ms));
+            self.ready.push_back(Segment::new(turn_start, turn_end, speaker, turn.text, self.source, timing));
         }
-        self.emitted += 1;
-        Some(Segment::new(start, end, speaker, text, self.source, Timing::Exact))
+    }
+
+    /// The next segment of the cues read so far.
+    pub fn next_ready(&mut self) -> Option<Segment> {
+        self.ready.pop_front()
     }
 
     /// What the end of the input means: the end when cues were read, else an

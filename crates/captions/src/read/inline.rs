@@ -90,11 +90,6 @@ impl TextBuilder {
         self.markers.iter().copied().filter(move |&at| at + 2 <= len)
     }
 
-    /// Whether the text starts with a `>>` speaker marker.
-    pub fn starts_with_marker(&self) -> bool {
-        self.markers().next() == Some(0)
-    }
-
     /// The first voice span's name, if any.
     pub fn voice(&self) -> Option<&str> {
         self.voice.as_deref()

@@ -17,6 +17,7 @@ mod speaker;
 mod srt;
 mod text;
 mod timestamp;
+mod turns;
 mod vtt;
 
 use std::fs::File;

@@ -20,8 +20,10 @@
 //! Speakers follow the broadcast convention that rapporteur's SRT writer
 //! uses: `>> NAME: ` at the start of a cue is a change of speaker, a bare
 //! `>> ` a change to an unnamed speaker, and a cue without a marker continues
-//! the previous marker's speaker. A `<v Name>` voice span is accepted too,
-//! for its own cue only, as in WebVTT.
+//! the previous marker's speaker. A `>>` later in a cue, after whitespace
+//! (often at the start of its second line), starts a new turn within the cue
+//! (see [`super::turns`]). A `<v Name>` voice span is accepted too, for its
+//! own cue only, as in WebVTT.
 
 use std::io::BufRead;
 
@@ -197,10 +199,13 @@ impl<R: BufRead + Send> SegmentSource for SrtReader<R> {
     }
 
     fn next_segment(&mut self) -> Result<Option<Segment>, CaptionError> {
-        if self.done {
-            return Ok(None);
-        }
         loop {
+            if let Some(segment) = self.cues.next_ready() {
+                return Ok(Some(segment));
+            }
+            if self.done {
+                return Ok(None);
+            }
             let cue = match self.next_cue.take() {
                 Some(cue) => cue,
                 None => match self.find_cue()? {
@@ -212,9 +217,7 @@ impl<R: BufRead + Send> SegmentSource for SrtReader<R> {
                 },
             };
             let at_end = self.read_text()?;
-            if let Some(segment) = self.cues.finish_cue(cue, at_end) {
-                return Ok(Some(segment));
-            }
+            self.cues.finish_cue(cue, at_end);
         }
     }
 

@@ -14,7 +14,8 @@
 //! Each cue's voice is its own: a cue without `<v>` has no speaker, unless
 //! the file uses the broadcast `>>` convention, where a `>> NAME:` at the
 //! start of a cue changes the speaker as in SRT and a cue without voice or
-//! marker continues the speaker of the last marker.
+//! marker continues the speaker of the last marker; a `>>` later in a cue,
+//! after whitespace, starts a new turn within it (see [`super::turns`]).
 //! The header's `Language:` metadata (as YouTube writes it) fills the
 //! session's language.
 
@@ -190,10 +191,13 @@ impl<R: BufRead + Send> SegmentSource for VttReader<R> {
     }
 
     fn next_segment(&mut self) -> Result<Option<Segment>, CaptionError> {
-        if self.done {
-            return Ok(None);
-        }
         loop {
+            if let Some(segment) = self.cues.next_ready() {
+                return Ok(Some(segment));
+            }
+            if self.done {
+                return Ok(None);
+            }
             let cue = match self.next_cue.take() {
                 Some(cue) => cue,
                 None => match self.find_cue()? {
@@ -205,9 +209,7 @@ impl<R: BufRead + Send> SegmentSource for VttReader<R> {
                 },
             };
             let at_end = self.read_text()?;
-            if let Some(segment) = self.cues.finish_cue(cue, at_end) {
-                return Ok(Some(segment));
-            }
+            self.cues.finish_cue(cue, at_end);
         }
     }
 
