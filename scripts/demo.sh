@@ -8,6 +8,9 @@ out="${1:-out/demo}"
 bin="${RAPPORTEUR_BIN:-${CARGO_TARGET_DIR:-target}/release/rapporteur}"
 meeting="${RAPPORTEUR_MEETING:-fixtures/meeting}"
 
+# The recorded session's audio is spoken by espeak-ng, not committed.
+./scripts/make-demo-recording.sh
+
 status=0
 "$bin" run "$meeting" -o "$out" || status=$?
 
