@@ -6,10 +6,12 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use rapporteur_extract::rules::BUILTIN_RULES;
 use rapporteur_extract::Extractor;
-use rapporteur_pipeline::stages::{ExtractStage, TranscriptStage};
+use rapporteur_asr::transcribe::TranscribeOptions;
+use rapporteur_pipeline::stages::{AsrStage, ExtractStage, TranscriptStage};
 use rapporteur_pipeline::Pipeline;
 
 use crate::commands::extract::{load_rules, load_tracks};
+use crate::commands::transcribe::find_model;
 
 /// Options that shape the stages.
 #[derive(Debug, Clone, Default)]
@@ -60,7 +62,11 @@ pub fn build(options: &StageOptions) -> anyhow::Result<Pipeline> {
     if let Some(path) = &options.tracks {
         extractor = extractor.with_tracks(load_tracks(path)?);
     }
+    // Recordings without captions need a model; when none is installed those
+    // sessions fail with instructions and the others are unaffected.
+    let model = find_model(None).ok();
     Ok(Pipeline::new()
         .stage(TranscriptStage { speaking_rate_wpm: options.speaking_rate, ..TranscriptStage::default() })
+        .stage(AsrStage::new(model, TranscribeOptions::default()))
         .stage(ExtractStage::new(extractor, format!("extract {}", fingerprint.finalize().to_hex()))))
 }

@@ -172,7 +172,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
 }
 
 /// The model to use: `--model`, else the default name in the model directories.
-fn find_model(given: Option<&Path>) -> anyhow::Result<PathBuf> {
+pub fn find_model(given: Option<&Path>) -> anyhow::Result<PathBuf> {
     if let Some(path) = given {
         if !path.is_file() {
             bail!("model {} not found: give a ggml Whisper model file (see `rapporteur models list`)", path.display());
