@@ -152,10 +152,24 @@ fn caption_text(words: std::ops::Range<usize>) -> impl Strategy<Value = String> 
 
 /// Speaker names as people, captioners and diarisation spell them.
 fn caption_speaker() -> BoxedStrategy<Option<String>> {
-    let special =
-        vec!["Ana & Bo", "<chair>", "a > b", "Zoë Ñúñez", "中文 名字", "SPEAKER_00", "ana lópez", "MS. DIALLO"];
-    let names =
-        prop_oneof!["[A-Za-z][A-Za-z .'-]{0,20}[A-Za-z.]", prop::sample::select(special).prop_map(String::from),];
+    let special = vec![
+        "Ana & Bo",
+        "<chair>",
+        "a > b",
+        "Zoë Ñúñez",
+        "中文 名字",
+        "SPEAKER_00",
+        "ana lópez",
+        "MS. DIALLO",
+        "JOSÉ O'NEILL",
+        "PERSON7",
+    ];
+    let names = prop_oneof![
+        "[A-Za-z][A-Za-z .'-]{0,20}[A-Za-z.]",
+        "[A-Z]{2,8}( [A-Z]{2,8}){0,2}",
+        "(MS\\. |MR\\. |DR\\. )?[A-Z][a-z]{1,8}( [A-Z][a-z]{1,8}){0,2}",
+        prop::sample::select(special).prop_map(String::from),
+    ];
     prop::option::weighted(0.8, names).boxed()
 }
 
