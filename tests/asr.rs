@@ -241,3 +241,46 @@ fn cli_default_model_glossary_and_stdout() {
     assert!(word_error_rate(JFK, &text) <= 0.10, "{text}");
     assert!(stderr(&out).contains("models/ggml-tiny.en.bin"), "{}", stderr(&out));
 }
+
+/// Paragraphs of a speech fixture: (start s, end s, text).
+fn fixture_paragraphs(name: &str) -> (PathBuf, Vec<(f64, f64, String)>) {
+    let dir = root().join("fixtures/audio");
+    let truth: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join(format!("{name}.json"))).unwrap()).unwrap();
+    let paragraphs = truth["paragraphs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["start"].as_f64().unwrap(), p["end"].as_f64().unwrap(), p["text"].as_str().unwrap().to_string()))
+        .collect();
+    (dir.join(truth["audio"].as_str().unwrap()), paragraphs)
+}
+
+/// Generated speech with pauses (scripts/make-speech-fixtures.sh): the words
+/// (WER), one transcript paragraph per spoken paragraph, and their times.
+#[test]
+fn speech_fixtures_give_their_words_paragraphs_and_times() {
+    let Some(model) = model() else { return };
+    // (fixture, largest WER): espeak-ng's voices are harder for tiny.en than people are.
+    for (name, max_wer) in [("monologue", 0.10), ("panel", 0.20)] {
+        let (audio, truth) = fixture_paragraphs(name);
+        let t = transcribe(&model, &audio);
+        let reference: Vec<&str> = truth.iter().map(|p| p.2.as_str()).collect();
+        let wer = word_error_rate(&reference.join(" "), &text(&t));
+        let segments = &t.transcript.segments;
+        let starts: Vec<f64> = segments.iter().map(|s| s.start.as_secs_f64()).collect();
+        eprintln!("{name}: WER {:.1}%, {} paragraphs found of {}, starts {starts:?}", wer * 100.0, segments.len(), truth.len());
+        assert!(wer <= max_wer, "{name}: WER {wer}: {}", text(&t));
+        assert_eq!(segments.len(), truth.len(), "{name}: {:?}", segments.iter().map(|s| &s.text).collect::<Vec<_>>());
+        for (segment, (start, end, said)) in segments.iter().zip(&truth) {
+            let start_error = (segment.start.as_secs_f64() - start).abs();
+            let end_error = (segment.end.as_secs_f64() - end).abs();
+            assert!(start_error <= 0.5, "{name}: `{said}` starts at {start}, found at {}", segment.start);
+            assert!(end_error <= 1.0, "{name}: `{said}` ends at {end}, found at {}", segment.end);
+            // Every word lies within its paragraph's speech, give or take 0.5 s.
+            for w in segment.words.as_ref().unwrap() {
+                assert!(w.start.as_secs_f64() >= start - 0.5 && w.end.as_secs_f64() <= end + 0.5, "{name}: {w:?} outside {start}-{end}");
+            }
+        }
+    }
+}

@@ -24,7 +24,7 @@ use rapporteur_core::{Session, Transcript};
 use rayon::prelude::*;
 
 use crate::audio::{AudioError, AudioStream};
-use engine::{ChunkOutput, DecodeOptions, Engine};
+use engine::{ChunkOutput, DecodeOptions, Engine, EngineState, RawSegment};
 use glossary::GlossaryError;
 use guards::{Candidate, GuardReport};
 use vad::{Chunk, Chunker, VadOptions};
@@ -236,7 +236,7 @@ impl Transcriber {
         if language.is_none() && self.engine.hparams().is_multilingual() {
             if let Some(first) = source.next() {
                 let first = first?;
-                let output = self.engine.state()?.decode(&first.samples, &self.decode_options(None))?;
+                let output = decode_chunk(&mut self.engine.state()?, &first, &self.decode_options(None))?;
                 language = output.language.clone();
                 progress((first.start_ms() + first.duration_ms()) as f64 / 1000.0);
                 results.push((first, output));
@@ -258,7 +258,7 @@ impl Transcriber {
                     |state, chunk| {
                         let chunk = chunk?;
                         let state = state.as_mut().map_err(|e| TranscribeError::Whisper(e.to_string()))?;
-                        let output = state.decode(&chunk.samples, &options)?;
+                        let output = decode_chunk(state, &chunk, &options)?;
                         let end = chunk.start_ms() + chunk.duration_ms();
                         let previous = done_ms.fetch_max(end, Ordering::Relaxed);
                         progress(previous.max(end) as f64 / 1000.0);
@@ -303,4 +303,60 @@ impl Transcriber {
         transcript.segments = assemble::paragraphs(placed, &assemble::ParagraphOptions::default());
         Ok(Transcription { transcript, language, audio_secs, speech_secs, chunks, guards: report, warnings })
     }
+}
+
+/// Shortest stretch of detected speech worth decoding again when nothing was written for it.
+const MISSED_SPEECH_MS: u64 = 500;
+
+/// Decodes a chunk, then decodes again, on their own, the stretches of
+/// speech it wrote nothing for: Whisper sometimes stops at a pause inside
+/// its window and never writes what follows.
+fn decode_chunk(
+    state: &mut EngineState<'_>,
+    chunk: &Chunk,
+    options: &DecodeOptions,
+) -> Result<ChunkOutput, TranscribeError> {
+    let mut output = state.decode(&chunk.samples, options)?;
+    let length = chunk.duration_ms();
+    for (start, end) in missed_speech(&chunk.speech, &output.segments) {
+        let from = start.saturating_sub(200);
+        let to = (end + 200).min(length);
+        let at = |ms: u64| ((ms * 16) as usize).min(chunk.samples.len());
+        let Some(samples) = chunk.samples.get(at(from)..at(to)) else { continue };
+        let extra = state.decode(samples, options)?;
+        for mut segment in extra.segments {
+            segment.start_ms += from;
+            segment.end_ms += from;
+            for token in &mut segment.tokens {
+                token.start_ms += from;
+                token.end_ms += from;
+                token.dtw_ms = token.dtw_ms.map(|t| t + from);
+            }
+            output.segments.push(segment);
+        }
+    }
+    output.segments.sort_by_key(|s| s.start_ms);
+    Ok(output)
+}
+
+/// Speech regions (ms) of at least [`MISSED_SPEECH_MS`] that no text token
+/// overlaps, with neighbours closer than 2 s joined.
+pub fn missed_speech(speech: &[(u64, u64)], segments: &[RawSegment]) -> Vec<(u64, u64)> {
+    let tokens: Vec<(u64, u64)> = segments
+        .iter()
+        .flat_map(|s| s.tokens.iter())
+        .filter(|t| !t.special && !t.bytes.iter().all(u8::is_ascii_whitespace))
+        .map(|t| (t.start_ms, t.end_ms.max(t.start_ms + 1)))
+        .collect();
+    let mut missed: Vec<(u64, u64)> = Vec::new();
+    for &(start, end) in speech {
+        if end - start < MISSED_SPEECH_MS || tokens.iter().any(|&(a, b)| a < end && b > start) {
+            continue;
+        }
+        match missed.last_mut() {
+            Some(last) if start.saturating_sub(last.1) < 2_000 && end - last.0 <= 30_000 => last.1 = end,
+            _ => missed.push((start, end)),
+        }
+    }
+    missed
 }

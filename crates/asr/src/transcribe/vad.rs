@@ -57,6 +57,8 @@ pub struct Chunk {
     pub start_sample: u64,
     /// The samples.
     pub samples: Vec<f32>,
+    /// Where the detector heard speech, in ms from the chunk's start.
+    pub speech: Vec<(u64, u64)>,
 }
 
 impl Chunk {
@@ -224,7 +226,7 @@ impl Chunker {
         // Without a long pause, the window is full of speech: cut at its best pause.
         let end = end.unwrap_or_else(|| self.best_cut(&flags, begin, limit, last_speech_end));
         let end = end.max(begin + 1).min(flags.len());
-        let chunk = self.emit(begin, end);
+        let chunk = self.emit(begin, end, &flags);
         Some(chunk)
     }
 
@@ -257,13 +259,26 @@ impl Chunker {
         (tail..limit).min_by(|&a, &b| self.levels[a].total_cmp(&self.levels[b])).map_or(limit, |quietest| quietest + 1)
     }
 
-    fn emit(&mut self, begin: usize, end: usize) -> Chunk {
+    fn emit(&mut self, begin: usize, end: usize, flags: &[bool]) -> Chunk {
         let from = (begin * FRAME).min(self.buffer.len());
         let to = (end * FRAME).min(self.buffer.len());
+        let frame_ms = (FRAME * 1000 / RATE) as u64;
+        let mut speech = Vec::new();
+        let mut i = begin;
+        while i < end.min(flags.len()) {
+            if !flags[i] {
+                i += 1;
+                continue;
+            }
+            let run_end = flags[i..end].iter().position(|&s| !s).map_or(end, |k| i + k);
+            speech.push(((i - begin) as u64 * frame_ms, (run_end - begin) as u64 * frame_ms));
+            i = run_end;
+        }
         let chunk = Chunk {
             index: self.next_index,
             start_sample: self.start + from as u64,
             samples: self.buffer[from..to].to_vec(),
+            speech,
         };
         self.next_index += 1;
         self.drop_frames(end);

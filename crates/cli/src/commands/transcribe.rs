@@ -81,6 +81,10 @@ pub struct Args {
     /// Shrink Whisper's audio context to each chunk (faster, may cost accuracy).
     #[arg(long)]
     fit_audio_ctx: bool,
+
+    /// Word times from cross-attention alignment (DTW) instead of whisper.cpp's token timestamps.
+    #[arg(long)]
+    dtw: bool,
 }
 
 /// Runs the subcommand.
@@ -108,7 +112,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let language = args.language.clone().filter(|l| l != "auto");
 
     let model = find_model(args.model.as_deref())?;
-    let engine = Engine::load(&model, false)?;
+    let engine = Engine::load(&model, args.dtw)?;
     let prompt = match &args.glossary {
         Some(path) => Some(glossary_prompt(path, &model, &engine)?),
         None => None,

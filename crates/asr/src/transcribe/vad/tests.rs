@@ -124,3 +124,44 @@ fn fill_runs_only_inside() {
     fill_runs(&mut f, true, 2);
     assert_eq!(f, vec![false, false, true, true, true, false, false]);
 }
+
+/// The speech fixtures (scripts/make-speech-fixtures.sh) say where each
+/// paragraph starts and ends: the detector must find those edges and hear
+/// nothing in the pauses between paragraphs.
+#[test]
+fn speech_regions_match_the_fixtures_paragraphs() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/audio");
+    for name in ["monologue", "panel"] {
+        let truth: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap()).unwrap();
+        let samples = crate::audio::read_file(&dir.join(format!("{name}.flac"))).unwrap();
+        let regions: Vec<(f64, f64)> = chunk_all(&samples, &VadOptions::default())
+            .iter()
+            .flat_map(|c| {
+                c.speech
+                    .iter()
+                    .map(move |&(a, b)| ((c.start_ms() + a) as f64 / 1000.0, (c.start_ms() + b) as f64 / 1000.0))
+            })
+            .collect();
+        let paragraphs: Vec<(f64, f64)> = truth["paragraphs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p["start"].as_f64().unwrap(), p["end"].as_f64().unwrap()))
+            .collect();
+        for &(start, end) in &paragraphs {
+            assert!(
+                regions.iter().any(|r| (r.0 - start).abs() <= 0.15),
+                "{name}: no region starts at {start}: {regions:?}"
+            );
+            assert!(regions.iter().any(|r| (r.1 - end).abs() <= 0.15), "{name}: no region ends at {end}: {regions:?}");
+        }
+        for pair in paragraphs.windows(2) {
+            let (pause_start, pause_end) = (pair[0].1 + 0.15, pair[1].0 - 0.15);
+            assert!(
+                regions.iter().all(|r| r.1 <= pause_start || r.0 >= pause_end),
+                "{name}: speech heard in the pause {pause_start}-{pause_end}: {regions:?}"
+            );
+        }
+    }
+}
