@@ -32,10 +32,13 @@ struct Cli {
 enum Command {
     Captions(commands::captions::Args),
     Extract(commands::extract::Args),
+    Draft(commands::draft::Args),
     Rules(commands::rules::Args),
     Eval(commands::eval::Args),
     Run(commands::run::Args),
     Merge(commands::merge::Args),
+    Index(commands::index::Args),
+    Search(commands::search::Args),
     Models(commands::models::Args),
     Transcribe(commands::transcribe::Args),
 }
@@ -45,10 +48,13 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Captions(args) => commands::captions::run(args),
         Command::Extract(args) => commands::extract::run(args),
+        Command::Draft(args) => commands::draft::run(args),
         Command::Rules(args) => commands::rules::run(args),
         Command::Eval(args) => commands::eval::run(args),
         Command::Run(args) => commands::run::run(args),
         Command::Merge(args) => commands::merge::run(args),
+        Command::Index(args) => commands::index::run(args),
+        Command::Search(args) => commands::search::run(args),
         Command::Models(args) => commands::models::run(args),
         Command::Transcribe(args) => commands::transcribe::run(args),
     };

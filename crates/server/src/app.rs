@@ -1,0 +1,283 @@
+//! The server: shared state, start-up replay, routes, background tasks.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::HeaderMap;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post, put};
+use axum::Router;
+use rapporteur_core::Session;
+use rapporteur_index::SearchIndex;
+
+use crate::auth::{authorize, request_token};
+use crate::config::{Config, Role};
+use crate::jobs::{self, Work};
+use crate::session::{JobState, SessionState};
+use crate::{api, ingest, pages, uploads, ApiError, ServerError};
+
+/// Unix time in milliseconds.
+pub fn now_unix_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+/// Everything the handlers and workers share.
+pub struct App {
+    /// The configuration.
+    pub config: Config,
+    /// The data folder.
+    pub data: PathBuf,
+    sessions: RwLock<BTreeMap<String, Arc<SessionState>>>,
+    /// The search index (`DATA/index`).
+    pub index: SearchIndex,
+    /// Extraction rules, when they load.
+    pub extractor: Option<rapporteur_extract::Extractor>,
+    work: crossbeam_channel::Sender<Work>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App").field("data", &self.data).finish_non_exhaustive()
+    }
+}
+
+impl App {
+    /// The journal folder.
+    pub fn journal_dir(&self) -> PathBuf {
+        self.data.join("journal")
+    }
+
+    /// The published folder of a session.
+    pub fn published_dir(&self, id: &str) -> PathBuf {
+        self.data.join("sessions").join(id)
+    }
+
+    /// Checks the request's token for `role` on `session`.
+    pub fn authorize(&self, headers: &HeaderMap, query_token: Option<&str>, role: Role, session: Option<&str>) -> Result<(), ApiError> {
+        if let Some(id) = session {
+            if !Session::is_valid_id(id) {
+                return Err(ApiError::bad_id(id));
+            }
+        }
+        authorize(&self.config, request_token(headers, query_token), role, session).map_err(ApiError::from)
+    }
+
+    /// A session that exists.
+    pub fn session(&self, id: &str) -> Option<Arc<SessionState>> {
+        self.sessions.read().ok()?.get(id).cloned()
+    }
+
+    /// Every session, by id.
+    pub fn sessions(&self) -> Vec<Arc<SessionState>> {
+        self.sessions.read().map(|s| s.values().cloned().collect()).unwrap_or_default()
+    }
+
+    /// A session, created (with its journal) if new.
+    pub async fn session_or_create(self: &Arc<Self>, id: &str) -> Result<Arc<SessionState>, ApiError> {
+        if !Session::is_valid_id(id) {
+            return Err(ApiError::bad_id(id));
+        }
+        if let Some(session) = self.session(id) {
+            return Ok(session);
+        }
+        let app = self.clone();
+        let id = id.to_string();
+        tokio::task::spawn_blocking(move || {
+            let mut sessions = app.sessions.write().map_err(|_| ApiError::internal(&"session table lock poisoned"))?;
+            if let Some(session) = sessions.get(&id) {
+                return Ok(session.clone());
+            }
+            let session = Arc::new(SessionState::open(&id, &app.journal_dir()).map_err(|e| ApiError::internal(&e))?);
+            sessions.insert(id, session.clone());
+            Ok(session)
+        })
+        .await
+        .map_err(|e| ApiError::internal(&e))?
+    }
+
+    /// Queues an upload's job.
+    pub fn queue_job(&self, session: Arc<SessionState>, job: u64) {
+        let _ = self.work.send(Work::Upload { session, job });
+    }
+
+    /// Queues a publication of one session.
+    pub fn queue_publish(&self, session: Arc<SessionState>) {
+        let _ = self.work.send(Work::Publish { sessions: vec![session] });
+    }
+}
+
+/// Opens the data folder, replays every journal and starts the workers.
+pub fn open(config: Config, data: &Path) -> Result<(Arc<App>, Vec<std::thread::JoinHandle<()>>), ServerError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ServerError::Io { path, source }
+    };
+    let journal_dir = data.join("journal");
+    std::fs::create_dir_all(&journal_dir).map_err(io(&journal_dir))?;
+    std::fs::create_dir_all(data.join("uploads")).map_err(io(&data.join("uploads")))?;
+    let index = SearchIndex::open_or_create(&data.join("index"))?;
+    let extractor = match rapporteur_extract::RuleSet::builtin() {
+        Ok(rules) => Some(rapporteur_extract::Extractor::new(rules)),
+        Err(e) => {
+            eprintln!("warning: extraction rules did not load ({e}); sessions are published without findings");
+            None
+        }
+    };
+
+    let started = Instant::now();
+    let mut sessions = BTreeMap::new();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&journal_dir)
+        .map_err(io(&journal_dir))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .collect();
+    entries.sort();
+    for path in entries {
+        let Some(id) = path.file_stem().map(|s| s.to_string_lossy().into_owned()) else { continue };
+        if !Session::is_valid_id(&id) {
+            continue;
+        }
+        let session = SessionState::open(&id, &journal_dir)?;
+        sessions.insert(id, Arc::new(session));
+    }
+
+    let (work, queue) = crossbeam_channel::unbounded();
+    let app = Arc::new(App {
+        config,
+        data: data.to_path_buf(),
+        sessions: RwLock::new(sessions),
+        index,
+        extractor,
+        work,
+    });
+    // Jobs acknowledged but not finished before a stop run again; every
+    // replayed session is published again (its outputs may predate a crash).
+    let mut replayed = 0;
+    for session in app.sessions() {
+        let pending: Vec<u64> = {
+            let inner = session.lock();
+            inner.jobs.iter().filter(|(_, j)| matches!(j.state, JobState::Queued | JobState::Running)).map(|(n, _)| *n).collect()
+        };
+        replayed += 1;
+        for job in pending {
+            app.queue_job(session.clone(), job);
+        }
+    }
+    let all = app.sessions();
+    if !all.is_empty() {
+        let _ = app.work.send(Work::Publish { sessions: all });
+    }
+    eprintln!("replayed {replayed} session journals in {} ms", started.elapsed().as_millis());
+    let workers = jobs::start(app.clone(), queue, app.config.workers);
+    Ok((app, workers))
+}
+
+/// Logs failures without the query string (it may carry a token).
+async fn log_requests(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let status = response.status();
+    if status.is_client_error() || status.is_server_error() {
+        let shown: String = path.chars().take(200).collect();
+        eprintln!("{method} {shown} -> {} ({} ms)", status.as_u16(), started.elapsed().as_millis());
+    }
+    response
+}
+
+/// The routes.
+pub fn router(app: Arc<App>) -> Router {
+    let limits = app.config.limits.clone();
+    let ingest = Router::new()
+        .route("/ingest/{id}/zoom", post(ingest::zoom))
+        .route("/ingest/{id}/zoom/seq", get(ingest::zoom_seq))
+        .route("/ingest/{id}/streamtext", post(ingest::streamtext))
+        .route("/ingest/{id}/youtube", post(ingest::youtube))
+        .route("/ingest/{id}/finish", post(ingest::finish))
+        .layer(DefaultBodyLimit::max(limits.max_chunk_bytes));
+    let uploads = Router::new()
+        .route("/api/sessions/{id}/upload", post(uploads::multipart))
+        .route("/api/sessions/{id}/{kind}", put(uploads::put))
+        .layer(DefaultBodyLimit::disable());
+    Router::new()
+        .merge(ingest)
+        .merge(uploads)
+        .route("/", get(pages::index::page))
+        .route("/sessions/{id}", get(pages::session::page))
+        .route("/sessions/{id}/{file}", get(pages::downloads::file))
+        .route("/live/{id}", get(pages::live::page))
+        .route("/live/{id}/events", get(pages::live::events))
+        .route("/search", get(pages::search::page))
+        .route("/tracks/{track}", get(pages::track::page))
+        .route("/static/app.js", get(pages::layout::script))
+        .route("/static/style.css", get(pages::layout::style))
+        .route("/api/sessions", get(api::sessions))
+        .route("/api/sessions/{id}", get(api::session))
+        .route("/api/jobs/{job}", get(api::job))
+        .route("/api/search", get(api::search))
+        .route("/healthz", get(|| async { "ok\n" }))
+        .layer(middleware::from_fn(log_requests))
+        .with_state(app)
+}
+
+/// Lets time pass on live sessions (pauses end segments) and publishes
+/// live sessions that changed, every few seconds, in one index commit.
+fn spawn_background(app: Arc<App>) {
+    let ticker = app.clone();
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(Duration::from_millis(250));
+        loop {
+            interval.tick().await;
+            let now = now_unix_ms();
+            for session in ticker.sessions() {
+                let active = {
+                    let inner = session.lock();
+                    !inner.finished && inner.origin.is_some() && now.saturating_sub(inner.last_chunk_at) < 120_000
+                };
+                if active {
+                    session.tick(now);
+                }
+            }
+        }
+    });
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(Duration::from_secs(5));
+        loop {
+            interval.tick().await;
+            let dirty: Vec<Arc<SessionState>> = app.sessions().into_iter().filter(|s| s.lock().dirty).collect();
+            if !dirty.is_empty() {
+                let _ = app.work.send(Work::Publish { sessions: dirty });
+            }
+        }
+    });
+}
+
+/// Serves until Ctrl-C: binds `addr`, replays the journals in `data`.
+pub async fn serve(config: Config, data: &Path, addr: &str) -> Result<(), ServerError> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServerError::Bind { addr: addr.to_string(), source })?;
+    let local: SocketAddr = listener.local_addr().map_err(|source| ServerError::Bind { addr: addr.to_string(), source })?;
+    let data = data.to_path_buf();
+    let (app, _workers) = tokio::task::spawn_blocking(move || open(config, &data))
+        .await
+        .map_err(|e| ServerError::Io { path: PathBuf::from("."), source: std::io::Error::other(e.to_string()) })??;
+    spawn_background(app.clone());
+    // Test harnesses and scripts wait for this line.
+    eprintln!("listening on http://{local}");
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    axum::serve(listener, router(app.clone()))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|source| ServerError::Bind { addr: addr.to_string(), source })?;
+    let _ = app.work.send(Work::Stop);
+    Ok(())
+}
