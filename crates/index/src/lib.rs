@@ -54,6 +54,7 @@ mod documents;
 mod error;
 mod index;
 mod input;
+mod merge;
 mod request;
 mod results;
 mod schema;
@@ -62,6 +63,7 @@ pub use documents::DocKind;
 pub use error::IndexError;
 pub use index::SearchIndex;
 pub use input::{read_json_file, read_json_str, FindingInput, FindingsInput, IndexInput};
+pub use merge::merge_indexes;
 pub use request::{Filters, SearchRequest, MAX_LIMIT};
 pub use results::{escape_into, FacetCount, Facets, Hit, SearchResults, Snippet};
 

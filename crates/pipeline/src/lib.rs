@@ -26,7 +26,7 @@
 //! let meeting = discover(meeting_dir.path()).unwrap();
 //! let pipeline = Pipeline::new().stage(TranscriptStage::default());
 //! let options = RunOptions { out: out.path().into(), threads: 1, force: false, shard: Shard::ALL };
-//! let report = pipeline.run(&meeting, &options, &|_| {}).unwrap();
+//! let report = pipeline.run(&meeting, &options, &rapporteur_pipeline::Quiet).unwrap();
 //! assert_eq!(report.sessions[0].id, "ws-1");
 //! assert!(out.path().join("sessions/ws-1/transcript.json").exists());
 //! ```
@@ -35,7 +35,11 @@
 mod cache;
 mod error;
 mod meeting;
+mod meeting_stage;
+mod merge;
 mod metadata;
+mod observer;
+mod publish;
 mod report;
 mod runner;
 mod shard;
@@ -46,7 +50,11 @@ pub use cache::{session_key, TOOL_VERSION};
 pub use error::PipelineError;
 pub use meeting::{discover, read_session_dir, BrokenSession, Meeting, SessionInputs};
 pub use metadata::parse_session_toml;
-pub use report::{RunReport, SessionReport, SessionStatus, StageTime};
-pub use runner::{MeetingStage, Pipeline, RunOptions, KEY_FILE};
+pub use meeting_stage::{MeetingContext, MeetingOutcome, MeetingStage, Published};
+pub use merge::merge_shards;
+pub use observer::{Observer, Quiet};
+pub use publish::{publish_dir, remove_partials, write_file};
+pub use report::{MeetingStageReport, MeetingStatus, RunReport, SessionReport, SessionStatus, StageTime};
+pub use runner::{Pipeline, RunOptions, KEY_FILE};
 pub use shard::Shard;
 pub use stage::{SessionWork, Stage};

@@ -23,6 +23,39 @@ pub struct StageTime {
     pub millis: u64,
 }
 
+/// What a meeting-level stage did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingStatus {
+    /// Its outputs were (re)made.
+    Done,
+    /// Its inputs had not changed: outputs kept.
+    Unchanged,
+    /// Not run here (e.g. drafts in a shard run: `rapporteur merge` makes them).
+    Skipped,
+    /// Failed; its previous outputs (if any) are kept.
+    Failed,
+}
+
+/// One meeting-level stage's line in the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeetingStageReport {
+    /// Stage name (`drafts`, `index`).
+    pub stage: String,
+    /// Wall time in milliseconds.
+    pub millis: u64,
+    /// Outcome.
+    #[serde(default = "done")]
+    pub status: MeetingStatus,
+    /// What it did, for people (`3 sessions replaced, 297 kept`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub detail: String,
+}
+
+fn done() -> MeetingStatus {
+    MeetingStatus::Done
+}
+
 /// One session's line in the report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionReport {
@@ -54,9 +87,9 @@ pub struct RunReport {
     pub millis: u64,
     /// Sessions, sorted by id.
     pub sessions: Vec<SessionReport>,
-    /// Meeting-level stages (drafts, index, pages) and their times.
+    /// Meeting-level stages (drafts, index, pages): outcome and time.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub meeting_stages: Vec<StageTime>,
+    pub meeting_stages: Vec<MeetingStageReport>,
     /// Meeting-level warnings and errors.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub meeting_warnings: Vec<String>,
@@ -84,6 +117,19 @@ impl RunReport {
             if let Some(e) = &s.error {
                 out.push_str(&format!("  failed {}: {e}\n", s.id));
             }
+        }
+        for m in &self.meeting_stages {
+            let status = match m.status {
+                MeetingStatus::Done => "done",
+                MeetingStatus::Unchanged => "unchanged",
+                MeetingStatus::Skipped => "skipped",
+                MeetingStatus::Failed => "FAILED",
+            };
+            let detail = if m.detail.is_empty() { String::new() } else { format!(": {}", m.detail) };
+            out.push_str(&format!("{}: {status} ({} ms){detail}\n", m.stage, m.millis));
+        }
+        for w in &self.meeting_warnings {
+            out.push_str(&format!("  {w}\n"));
         }
         out
     }

@@ -1,7 +1,6 @@
 //! Running the stages over every session, in parallel, with isolation.
 
 use std::fs;
-use std::io::Write;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -9,8 +8,10 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::cache::{session_key, TOOL_VERSION};
-use crate::report::{RunReport, SessionReport, SessionStatus, StageTime};
-use crate::{Meeting, PipelineError, SessionInputs, SessionWork, Shard, Stage};
+use crate::meeting_stage::{MeetingContext, MeetingStage};
+use crate::publish::{publish_dir, remove_partials};
+use crate::report::{MeetingStageReport, MeetingStatus, RunReport, SessionReport, SessionStatus, StageTime};
+use crate::{Meeting, Observer, PipelineError, SessionInputs, SessionWork, Shard, Stage};
 
 /// Name of the file, inside a session's output folder, holding its cache key.
 pub const KEY_FILE: &str = ".key";
@@ -26,16 +27,6 @@ pub struct RunOptions {
     pub force: bool,
     /// Which share of the sessions to process.
     pub shard: Shard,
-}
-
-/// A step that runs once per meeting, after the sessions, on the published
-/// session outputs (drafts per track, the search index, the pages).
-pub trait MeetingStage: Send + Sync {
-    /// Short name for reports.
-    fn name(&self) -> &'static str;
-    /// Runs over `out` (the run's output folder), whose `sessions/` holds every
-    /// session's outputs; returns warnings.
-    fn run(&self, out: &Path, sessions: &[SessionReport]) -> Result<Vec<String>, PipelineError>;
 }
 
 /// The stages, in order.
@@ -71,36 +62,63 @@ impl Pipeline {
         self
     }
 
+    /// The per-session stages' names, in order.
+    pub fn stage_names(&self) -> Vec<&'static str> {
+        self.stages.iter().map(|s| s.name()).collect()
+    }
+
+    /// The meeting stages' names, in order.
+    pub fn meeting_stage_names(&self) -> Vec<&'static str> {
+        self.meeting_stages.iter().map(|s| s.name()).collect()
+    }
+
     /// Runs every session of `meeting` in `options.shard`, then the meeting
-    /// stages. `observer` is told of each session as it finishes (from any thread).
+    /// stages. `observer` is told of progress (from any thread).
     pub fn run(
         &self,
         meeting: &Meeting,
         options: &RunOptions,
-        observer: &(dyn Fn(&SessionReport) + Sync),
+        observer: &dyn Observer,
     ) -> Result<RunReport, PipelineError> {
         let started = Instant::now();
         let sessions_dir = options.out.join("sessions");
         fs::create_dir_all(&sessions_dir).map_err(|e| PipelineError::io(&sessions_dir, e))?;
         remove_partials(&sessions_dir);
+        remove_partials(&options.out);
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(options.threads)
             .build()
             .map_err(|e| PipelineError::stage("run", format!("cannot start worker threads: {e}")))?;
         let threads = pool.current_num_threads();
-        let chosen: Vec<&SessionInputs> =
-            meeting.sessions.iter().filter(|s| options.shard.contains(&s.session.id)).collect();
+        let mut chosen: Vec<(u64, &SessionInputs)> = meeting
+            .sessions
+            .iter()
+            .filter(|s| options.shard.contains(&s.session.id))
+            .map(|s| (estimated_cost(s), s))
+            .collect();
+        // Longest first: a recording to transcribe starts at once and the
+        // text sessions fill the other workers meanwhile, instead of one long
+        // session starting last and running alone. Order never changes outputs.
+        chosen.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.session.id.cmp(&b.1.session.id)));
+        let broken: Vec<_> = meeting.broken.iter().filter(|b| options.shard.contains(&b.id)).collect();
+        observer.run_started((chosen.len() + broken.len()) as u64, &self.stage_names(), &self.meeting_stage_names());
         let mut reports: Vec<SessionReport> = pool.install(|| {
+            // par_bridge hands sessions out one at a time in the order above.
             chosen
-                .par_iter()
-                .map(|inputs| {
-                    let report = self.run_session(inputs, &sessions_dir, options.force);
-                    observer(&report);
+                .iter()
+                .par_bridge()
+                .map(|(_, inputs)| {
+                    let report = self.run_session(inputs, &sessions_dir, options.force, observer);
+                    // Stages not run (unchanged, or after a failure) are passed too.
+                    for stage in self.stages.iter().skip(report.stages.len()) {
+                        observer.stage_done(&report.id, stage.name());
+                    }
+                    observer.session_done(&report);
                     report
                 })
                 .collect()
         });
-        for broken in meeting.broken.iter().filter(|b| options.shard.contains(&b.id)) {
+        for broken in broken {
             let report = SessionReport {
                 id: broken.id.clone(),
                 status: SessionStatus::Failed,
@@ -108,7 +126,7 @@ impl Pipeline {
                 warnings: Vec::new(),
                 error: Some(broken.error.to_string()),
             };
-            observer(&report);
+            observer.session_done(&report);
             reports.push(report);
         }
         reports.sort_by(|a, b| a.id.cmp(&b.id));
@@ -121,30 +139,57 @@ impl Pipeline {
             meeting_stages: Vec::new(),
             meeting_warnings: Vec::new(),
         };
-        self.run_meeting_stages(&options.out, &mut report);
+        pool.install(|| self.run_meeting_stages(&options.out, &mut report, options, observer));
         report.millis = started.elapsed().as_millis() as u64;
         Ok(report)
     }
 
-    /// Runs only the meeting stages (after `rapporteur merge`).
-    pub fn run_meeting_stages(&self, out: &Path, report: &mut RunReport) {
+    /// Runs only the meeting stages over `out` (also after `rapporteur merge`),
+    /// adding their outcomes to `report`.
+    pub fn run_meeting_stages(
+        &self,
+        out: &Path,
+        report: &mut RunReport,
+        options: &RunOptions,
+        observer: &dyn Observer,
+    ) {
         for stage in &self.meeting_stages {
             let t = Instant::now();
-            let result = panic::catch_unwind(AssertUnwindSafe(|| stage.run(out, &report.sessions)));
-            match result {
-                Ok(Ok(warnings)) => report.meeting_warnings.extend(warnings),
-                Ok(Err(e)) => report.meeting_warnings.push(format!("{}: error: {e}", stage.name())),
-                Err(panic) => {
-                    report.meeting_warnings.push(format!("{}: crashed: {}", stage.name(), panic_message(&panic)))
+            let ctx = MeetingContext {
+                out,
+                sessions: &report.sessions,
+                shard: options.shard,
+                force: options.force,
+                threads: options.threads,
+                stage: stage.name(),
+                observer,
+            };
+            let result = panic::catch_unwind(AssertUnwindSafe(|| stage.run(&ctx)));
+            let (status, detail) = match result {
+                Ok(Ok(outcome)) => {
+                    report.meeting_warnings.extend(outcome.warnings.into_iter().map(|w| format!("{}: {w}", stage.name())));
+                    (outcome.status, outcome.detail)
                 }
-            }
-            report
-                .meeting_stages
-                .push(StageTime { stage: stage.name().into(), millis: t.elapsed().as_millis() as u64 });
+                Ok(Err(e)) => (MeetingStatus::Failed, e.to_string()),
+                Err(panic) => (
+                    MeetingStatus::Failed,
+                    format!("crashed: {} (a bug: please report it)", panic_message(&panic)),
+                ),
+            };
+            let line =
+                MeetingStageReport { stage: stage.name().into(), millis: t.elapsed().as_millis() as u64, status, detail };
+            observer.meeting_stage_done(&line);
+            report.meeting_stages.push(line);
         }
     }
 
-    fn run_session(&self, inputs: &SessionInputs, sessions_dir: &Path, force: bool) -> SessionReport {
+    fn run_session(
+        &self,
+        inputs: &SessionInputs,
+        sessions_dir: &Path,
+        force: bool,
+        observer: &dyn Observer,
+    ) -> SessionReport {
         let id = inputs.session.id.clone();
         let mut report = SessionReport {
             id: id.clone(),
@@ -174,6 +219,7 @@ impl Pipeline {
             // A panic inside one stage must not take down the other sessions.
             let result = panic::catch_unwind(AssertUnwindSafe(|| stage.run(&mut work)));
             report.stages.push(StageTime { stage: stage.name().into(), millis: t.elapsed().as_millis() as u64 });
+            observer.stage_done(&id, stage.name());
             let error = match result {
                 Ok(Ok(())) => continue,
                 Ok(Err(e)) => e.to_string(),
@@ -185,7 +231,10 @@ impl Pipeline {
             return failed(report, error);
         }
         report.warnings.append(&mut work.warnings);
-        if let Err(e) = publish(sessions_dir, &id, &work, &key) {
+        let mut files = std::mem::take(&mut work.artifacts);
+        // The key goes in with the outputs: a folder with a key is complete.
+        files.insert(KEY_FILE.into(), format!("{key}\n").into_bytes());
+        if let Err(e) = publish_dir(sessions_dir, &id, &files) {
             return failed(report, e.to_string());
         }
         report
@@ -206,43 +255,14 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "unknown panic".into())
 }
 
-/// Writes a session's outputs into a partial folder, synced, then swaps it in
-/// for the old one: a run killed at any point leaves either the old or the
-/// new outputs, and the key file (written last) says which are complete.
-fn publish(sessions_dir: &Path, id: &str, work: &SessionWork<'_>, key: &str) -> Result<(), PipelineError> {
-    let partial = sessions_dir.join(format!(".{id}.partial-{}", std::process::id()));
-    let final_dir = sessions_dir.join(id);
-    let old = sessions_dir.join(format!(".{id}.old-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&partial);
-    fs::create_dir_all(&partial).map_err(|e| PipelineError::io(&partial, e))?;
-    let write = |name: &str, bytes: &[u8]| -> Result<(), PipelineError> {
-        let path = partial.join(name);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| PipelineError::io(parent, e))?;
-        }
-        let mut file = fs::File::create(&path).map_err(|e| PipelineError::io(&path, e))?;
-        file.write_all(bytes).and_then(|_| file.sync_all()).map_err(|e| PipelineError::io(&path, e))
-    };
-    for (name, bytes) in &work.artifacts {
-        write(name, bytes)?;
-    }
-    write(KEY_FILE, format!("{key}\n").as_bytes())?;
-    if final_dir.exists() {
-        fs::rename(&final_dir, &old).map_err(|e| PipelineError::io(&final_dir, e))?;
-    }
-    fs::rename(&partial, &final_dir).map_err(|e| PipelineError::io(&final_dir, e))?;
-    let _ = fs::remove_dir_all(&old);
-    Ok(())
-}
-
-/// Leftovers of a killed run.
-fn remove_partials(sessions_dir: &Path) {
-    if let Ok(entries) = fs::read_dir(sessions_dir) {
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with('.') && (name.contains(".partial-") || name.contains(".old-")) {
-                let _ = fs::remove_dir_all(entry.path());
-            }
-        }
+/// A rough cost for scheduling: a recording to transcribe outweighs any
+/// text; otherwise the size of the inputs.
+fn estimated_cost(inputs: &SessionInputs) -> u64 {
+    let size: u64 = inputs.all_files().iter().filter_map(|p| fs::metadata(p).ok()).map(|m| m.len()).sum();
+    let needs_asr = inputs.captions.is_empty() && inputs.raw_text.is_empty() && !inputs.recordings.is_empty();
+    if needs_asr {
+        u64::MAX / 2 + size
+    } else {
+        size
     }
 }

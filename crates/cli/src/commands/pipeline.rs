@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use rapporteur_extract::rules::BUILTIN_RULES;
 use rapporteur_extract::Extractor;
-use rapporteur_asr::transcribe::TranscribeOptions;
-use rapporteur_pipeline::stages::{AsrStage, ExtractStage, TranscriptStage};
+use rapporteur_asr::transcribe::{ThreadPlan, TranscribeOptions};
+use rapporteur_draft::embed::{self, EmbedOptions};
+use rapporteur_draft::DraftOptions;
+use rapporteur_pipeline::stages::{AsrStage, DraftStage, ExtractStage, IndexStage, TranscriptStage};
 use rapporteur_pipeline::Pipeline;
 
 use crate::commands::extract::{load_rules, load_tracks};
@@ -24,6 +26,8 @@ pub struct StageOptions {
     pub disable: Vec<String>,
     /// Tracks file.
     pub tracks: Option<PathBuf>,
+    /// Worker threads of the run (0: one per core); Whisper decodes on as many.
+    pub threads: usize,
 }
 
 impl StageOptions {
@@ -59,14 +63,34 @@ pub fn build(options: &StageOptions) -> anyhow::Result<Pipeline> {
         fingerprint.update(id.as_bytes());
     }
     let mut extractor = Extractor::new(rules);
-    if let Some(path) = &options.tracks {
-        extractor = extractor.with_tracks(load_tracks(path)?);
+    let tracks = match &options.tracks {
+        Some(path) => Some(load_tracks(path)?),
+        None => None,
+    };
+    let mut tracks_fingerprint = blake3::Hasher::new();
+    if let (Some(path), Some(tracks)) = (&options.tracks, &tracks) {
+        extractor = extractor.with_tracks(tracks.clone());
+        tracks_fingerprint.update(&fs::read(path).with_context(|| format!("cannot read {}", path.display()))?);
     }
     // Recordings without captions need a model; when none is installed those
     // sessions fail with instructions and the others are unaffected.
     let model = find_model(None).ok();
+    // Whisper decodes a session's chunks on a pool as wide as the run: the
+    // session worker waiting for it is idle meanwhile, and sessions with
+    // recordings start first, so text sessions fill the cores around them.
+    let threads =
+        if options.threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { options.threads };
+    let asr = TranscribeOptions { threads: ThreadPlan::for_threads(threads), ..TranscribeOptions::default() };
+    let embed = EmbedOptions { cache_dir: embed::default_cache_dir(), ..EmbedOptions::default() };
     Ok(Pipeline::new()
         .stage(TranscriptStage { speaking_rate_wpm: options.speaking_rate, ..TranscriptStage::default() })
-        .stage(AsrStage::new(model, TranscribeOptions::default()))
-        .stage(ExtractStage::new(extractor, format!("extract {}", fingerprint.finalize().to_hex()))))
+        .stage(AsrStage::new(model, asr))
+        .stage(ExtractStage::new(extractor, format!("extract {}", fingerprint.finalize().to_hex())))
+        .meeting_stage(DraftStage::new(
+            tracks,
+            format!("tracks {}", tracks_fingerprint.finalize().to_hex()),
+            DraftOptions::default(),
+            embed,
+        ))
+        .meeting_stage(IndexStage))
 }

@@ -1,12 +1,15 @@
 //! `rapporteur run`: the whole pipeline over a meeting.
 
+use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
 use anyhow::Context;
-use indicatif::{ProgressBar, ProgressStyle};
-use rapporteur_pipeline::{discover, RunOptions, RunReport, SessionReport, SessionStatus, Shard};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rapporteur_pipeline::{
+    discover, MeetingStageReport, MeetingStatus, Observer, RunOptions, RunReport, SessionReport, SessionStatus, Shard,
+};
 
 use crate::commands::pipeline::{build, StageOptions};
 use crate::output::{AtomicFile, UsageError};
@@ -24,8 +27,9 @@ Examples:
   rapporteur run /data/igf2026 -o shard3 --shard 3/4
   rapporteur merge shard1 shard2 shard3 shard4 -o /srv/igf2026
 
-Output: OUT/sessions/<id>/ (transcripts, findings, report drafts), OUT/run.json (per-session
-status, time per stage, warnings, errors).
+Output: OUT/sessions/<id>/ (transcripts, findings, report drafts), OUT/drafts/ (messages per
+track: messages.md, .html, .json), OUT/index/ (search it with `rapporteur search --index
+OUT/index QUERY`), OUT/run.json (per-session status, time per stage, warnings, errors).
 Exit status: 0 all sessions worked, 1 some failed (the others are still written), 2 usage error.";
 
 /// Run every stage over a meeting: one folder per session (session.toml and
@@ -89,18 +93,28 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         rules: args.rules.clone(),
         disable: args.disable.clone(),
         tracks: args.tracks.clone(),
+        threads: args.threads,
     }
     .with_meeting_files(&args.input);
     let pipeline = build(&stage_options)?;
     let options = RunOptions { out: args.output.clone(), threads: args.threads, force: args.force, shard };
-    let total = meeting.sessions.len() + meeting.broken.len();
-    let progress = Progress::new(total as u64);
-    let report = pipeline.run(&meeting, &options, &|s| progress.session_done(s))?;
+    let progress = Progress::new();
+    let report = pipeline.run(&meeting, &options, &progress)?;
     progress.finish();
     write_report(&args.output, &report)?;
     eprint!("{}", report.summary());
-    eprintln!("outputs: {}/sessions/<id>/   report: {}/run.json", args.output.display(), args.output.display());
-    Ok(Outcome { total: report.sessions.len(), failed: report.count(SessionStatus::Failed) })
+    let out = args.output.display();
+    eprintln!("outputs: {out}/sessions/<id>/  {out}/drafts/  {out}/index/   report: {out}/run.json");
+    Ok(outcome(&report))
+}
+
+/// Sessions that failed, plus one for each meeting stage that failed.
+pub fn outcome(report: &RunReport) -> Outcome {
+    let stages_failed = report.meeting_stages.iter().filter(|m| m.status == MeetingStatus::Failed).count();
+    Outcome {
+        total: report.sessions.len() + report.meeting_stages.len(),
+        failed: report.count(SessionStatus::Failed) + stages_failed,
+    }
 }
 
 /// Writes `OUT/run.json` atomically.
@@ -111,45 +125,125 @@ pub fn write_report(out: &std::path::Path, report: &RunReport) -> anyhow::Result
     file.commit()
 }
 
-/// A progress bar on a terminal; one structured log line per session otherwise.
-struct Progress {
-    bar: Option<ProgressBar>,
+/// On a terminal, a progress bar per stage (sessions through transcript,
+/// ASR, extraction; then drafts and index); otherwise one structured log line
+/// (`key=value ...`) per session and per meeting stage.
+pub struct Progress {
+    bars: Option<Bars>,
     lock: Mutex<()>,
 }
 
+struct Bars {
+    multi: MultiProgress,
+    stages: Mutex<HashMap<&'static str, ProgressBar>>,
+}
+
+impl Bars {
+    fn bar(&self, name: &'static str, total: u64) -> ProgressBar {
+        let bar = self.multi.add(ProgressBar::new(total));
+        let template = if total == 0 {
+            "{spinner} {prefix:>10} {elapsed} {msg}"
+        } else {
+            "{spinner} {prefix:>10} {pos:>5}/{len:<5} [{bar:30}] {elapsed} {msg}"
+        };
+        if let Ok(style) = ProgressStyle::with_template(template) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_prefix(name);
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        bar
+    }
+
+    fn get(&self, name: &str) -> Option<ProgressBar> {
+        self.stages.lock().ok().and_then(|m| m.get(name).cloned())
+    }
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Progress::new()
+    }
+}
+
 impl Progress {
-    fn new(total: u64) -> Self {
-        let bar = std::io::stderr().is_terminal().then(|| {
-            let bar = ProgressBar::new(total);
-            if let Ok(style) = ProgressStyle::with_template("{spinner} sessions {pos}/{len} [{bar:30}] {elapsed} {msg}")
-            {
-                bar.set_style(style.progress_chars("=> "));
-            }
-            bar
+    /// Bars when stderr is a terminal, log lines otherwise.
+    pub fn new() -> Self {
+        let bars = std::io::stderr().is_terminal().then(|| Bars {
+            multi: MultiProgress::with_draw_target(ProgressDrawTarget::stderr()),
+            stages: Mutex::new(HashMap::new()),
         });
-        Progress { bar, lock: Mutex::new(()) }
+        Progress { bars, lock: Mutex::new(()) }
+    }
+
+    fn log(&self, line: &str) {
+        let _guard = self.lock.lock();
+        eprintln!("{line}");
+    }
+
+    /// Clears the bars.
+    pub fn finish(&self) {
+        if let Some(bars) = &self.bars {
+            if let Ok(map) = bars.stages.lock() {
+                for bar in map.values() {
+                    bar.finish_and_clear();
+                }
+            }
+            let _ = bars.multi.clear();
+        }
+    }
+}
+
+fn status_name(status: SessionStatus) -> &'static str {
+    match status {
+        SessionStatus::Done => "done",
+        SessionStatus::Cached => "unchanged",
+        SessionStatus::Failed => "failed",
+    }
+}
+
+fn meeting_status_name(status: MeetingStatus) -> &'static str {
+    match status {
+        MeetingStatus::Done => "done",
+        MeetingStatus::Unchanged => "unchanged",
+        MeetingStatus::Skipped => "skipped",
+        MeetingStatus::Failed => "failed",
+    }
+}
+
+impl Observer for Progress {
+    fn run_started(&self, total: u64, stages: &[&'static str], _meeting_stages: &[&'static str]) {
+        match &self.bars {
+            Some(bars) => {
+                let mut map = HashMap::new();
+                for &stage in stages {
+                    map.insert(stage, bars.bar(stage, total));
+                }
+                if let Ok(mut m) = bars.stages.lock() {
+                    *m = map;
+                }
+            }
+            None => self.log(&format!("event=start sessions={total} stages={}", stages.join(","))),
+        }
+    }
+
+    fn stage_done(&self, _id: &str, stage: &'static str) {
+        if let Some(bar) = self.bars.as_ref().and_then(|b| b.get(stage)) {
+            bar.inc(1);
+        }
     }
 
     fn session_done(&self, s: &SessionReport) {
-        let stages: Vec<String> = s.stages.iter().map(|t| format!("{}={}ms", t.stage, t.millis)).collect();
-        let status = match s.status {
-            SessionStatus::Done => "done",
-            SessionStatus::Cached => "unchanged",
-            SessionStatus::Failed => "failed",
-        };
-        match &self.bar {
-            Some(bar) => {
-                bar.inc(1);
-                bar.set_message(format!("{} {status}", s.id));
+        let status = status_name(s.status);
+        match &self.bars {
+            Some(bars) => {
                 if let Some(e) = &s.error {
-                    bar.println(format!("failed {}: {e}", s.id));
+                    let _ = bars.multi.println(format!("failed {}: {e}", s.id));
                 }
             }
             None => {
-                let _guard = self.lock.lock();
-                let mut line = format!("session={} status={status}", s.id);
-                if !stages.is_empty() {
-                    line.push_str(&format!(" {}", stages.join(" ")));
+                let mut line = format!("event=session session={} status={status}", s.id);
+                for t in &s.stages {
+                    line.push_str(&format!(" {}_ms={}", t.stage, t.millis));
                 }
                 if !s.warnings.is_empty() {
                     line.push_str(&format!(" warnings={}", s.warnings.len()));
@@ -157,14 +251,39 @@ impl Progress {
                 if let Some(e) = &s.error {
                     line.push_str(&format!(" error={e:?}"));
                 }
-                eprintln!("{line}");
+                self.log(&line);
             }
         }
     }
 
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
+    fn meeting_stage_started(&self, stage: &'static str, total: u64) {
+        match &self.bars {
+            Some(bars) => {
+                let bar = bars.bar(stage, total);
+                if let Ok(mut m) = bars.stages.lock() {
+                    m.insert(stage, bar);
+                }
+            }
+            None => self.log(&format!("event=stage_start stage={stage} sessions={total}")),
+        }
+    }
+
+    fn meeting_stage_progress(&self, stage: &'static str, done: u64) {
+        if let Some(bar) = self.bars.as_ref().and_then(|b| b.get(stage)) {
+            bar.set_position(done);
+        }
+    }
+
+    fn meeting_stage_done(&self, r: &MeetingStageReport) {
+        let status = meeting_status_name(r.status);
+        match &self.bars {
+            Some(bars) => {
+                if let Some(bar) = bars.get(&r.stage) {
+                    bar.set_message(status);
+                    bar.finish();
+                }
+            }
+            None => self.log(&format!("event=stage stage={} status={status} ms={} detail={:?}", r.stage, r.millis, r.detail)),
         }
     }
 }

@@ -1,0 +1,135 @@
+//! Meeting stage: draft messages per track from every session's findings
+//! (`OUT/drafts/messages.{md,html,json}`).
+
+use std::collections::BTreeMap;
+use std::fs;
+
+use rapporteur_draft::embed::{EmbedOptions, Embedder};
+use rapporteur_draft::render::{self, Format};
+use rapporteur_draft::{DraftOptions, Meeting};
+use rapporteur_extract::Tracks;
+use rayon::prelude::*;
+
+use crate::{publish_dir, MeetingContext, MeetingOutcome, MeetingStage, PipelineError, KEY_FILE, TOOL_VERSION};
+
+/// The drafts folder inside a run's output folder.
+pub const DRAFTS_DIR: &str = "drafts";
+
+/// Drafts the meeting's messages, track by track, from the findings of all
+/// published sessions. The drafts depend on every session, so they are
+/// remade whenever any session's key changes (or the tracks, the options,
+/// the embedding model) and kept otherwise. In a shard run (`--shard K/N`)
+/// the stage does nothing: `rapporteur merge` drafts from all shards.
+pub struct DraftStage {
+    tracks: Option<Tracks>,
+    fingerprint: String,
+    options: DraftOptions,
+    embed: EmbedOptions,
+    formats: Vec<Format>,
+}
+
+impl std::fmt::Debug for DraftStage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DraftStage").field("fingerprint", &self.fingerprint).field("options", &self.options).finish()
+    }
+}
+
+impl DraftStage {
+    /// A stage drafting with `tracks` (order, descriptions, policy questions)
+    /// and `options`. `fingerprint` must change whenever the tracks change
+    /// (hash the tracks file's content). Markdown, HTML and JSON are written.
+    pub fn new(tracks: Option<Tracks>, fingerprint: impl Into<String>, options: DraftOptions, embed: EmbedOptions) -> Self {
+        DraftStage {
+            tracks,
+            fingerprint: fingerprint.into(),
+            options,
+            embed,
+            formats: vec![Format::Markdown, Format::Html, Format::Json],
+        }
+    }
+}
+
+impl MeetingStage for DraftStage {
+    fn name(&self) -> &'static str {
+        "drafts"
+    }
+
+    fn run(&self, ctx: &MeetingContext<'_>) -> Result<MeetingOutcome, PipelineError> {
+        if ctx.shard.n > 1 {
+            return Ok(MeetingOutcome::skipped(
+                "a shard sees part of the meeting: `rapporteur merge` drafts from all findings",
+            ));
+        }
+        let published: Vec<_> =
+            ctx.published().into_iter().filter(|p| ctx.session_dir(&p.id).join("findings.json").is_file()).collect();
+        let mut embedder = Embedder::new(self.embed.clone());
+        let info = embedder.info();
+        let mut hasher = blake3::Hasher::new();
+        for part in [
+            "rapporteur drafts v1",
+            TOOL_VERSION,
+            &self.fingerprint,
+            &format!("{:?}", self.options),
+            &info.name,
+            &info.detail,
+            &self.formats.iter().map(|f| f.extension()).collect::<Vec<_>>().join(","),
+        ] {
+            hasher.update(part.as_bytes());
+            hasher.update(b"\0");
+        }
+        // A session's key determines its findings, so the keys stand for them.
+        for p in &published {
+            hasher.update(p.id.as_bytes());
+            hasher.update(b"\0");
+            hasher.update(p.key.as_bytes());
+            hasher.update(b"\0");
+        }
+        let key = hasher.finalize().to_hex().to_string();
+        let dir = ctx.out.join(DRAFTS_DIR);
+        let old_key = fs::read_to_string(dir.join(KEY_FILE)).unwrap_or_default();
+        if !ctx.force && old_key.trim() == key {
+            return Ok(MeetingOutcome::unchanged(format!("findings of {} sessions unchanged", published.len())));
+        }
+        ctx.start(published.len() as u64);
+        // Read in parallel; sessions stay in id order.
+        let read: Vec<Result<Meeting, String>> = published
+            .par_iter()
+            .map(|p| {
+                let mut one = Meeting::default();
+                one.add_file(&ctx.session_dir(&p.id).join("findings.json")).map_err(|e| e.to_string())?;
+                Ok(one)
+            })
+            .collect();
+        let mut meeting = Meeting::default();
+        let mut outcome = MeetingOutcome::done(String::new());
+        for r in read {
+            match r {
+                Ok(one) => meeting.sessions.extend(one.sessions),
+                Err(e) => outcome.warnings.push(format!("left out of the drafts: {e}")),
+            }
+        }
+        ctx.progress(published.len() as u64);
+        let draft = rapporteur_draft::draft(&meeting, self.tracks.as_ref(), &mut embedder, &self.options)
+            .map_err(|e| PipelineError::stage("drafts", e.to_string()))?;
+        let mut files = BTreeMap::new();
+        for format in &self.formats {
+            let bytes = render::render(&draft, *format).map_err(|e| PipelineError::stage("drafts", e.to_string()))?;
+            files.insert(format!("messages.{}", format.extension()), bytes);
+        }
+        files.insert(KEY_FILE.to_string(), format!("{key}\n").into_bytes());
+        publish_dir(ctx.out, DRAFTS_DIR, &files)?;
+        if embedder.is_tfidf() {
+            outcome.warnings.push(format!("grouped with TF-IDF vectors: {}", info.detail));
+        }
+        let m = &draft.metrics;
+        outcome.detail = format!(
+            "{} messages in {} tracks from {} findings of {} sessions ({} vectors)",
+            m.messages,
+            draft.tracks.len(),
+            m.findings,
+            m.sessions,
+            info.name
+        );
+        Ok(outcome)
+    }
+}
