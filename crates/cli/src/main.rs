@@ -39,6 +39,7 @@ enum Command {
     Merge(commands::merge::Args),
     Index(commands::index::Args),
     Search(commands::search::Args),
+    Serve(commands::serve::Args),
     Models(commands::models::Args),
     Transcribe(commands::transcribe::Args),
 }
@@ -55,6 +56,7 @@ fn main() -> ExitCode {
         Command::Merge(args) => commands::merge::run(args),
         Command::Index(args) => commands::index::run(args),
         Command::Search(args) => commands::search::run(args),
+        Command::Serve(args) => commands::serve::run(args),
         Command::Models(args) => commands::models::run(args),
         Command::Transcribe(args) => commands::transcribe::run(args),
     };

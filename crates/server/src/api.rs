@@ -44,7 +44,8 @@ fn session_last_seq(inner: &crate::session::Inner) -> Option<u64> {
 /// `GET /api/sessions`.
 pub async fn sessions(State(app): State<Arc<App>>, params: Params, headers: HeaderMap) -> Result<Json<serde_json::Value>, ApiError> {
     read_access(&app, &headers, &params)?;
-    let list: Vec<serde_json::Value> = app.sessions().iter().map(|s| summary(s)).collect();
+    let list: Vec<serde_json::Value> =
+        app.sessions().iter().filter(|s| !crate::session::SessionState::is_empty(&s.lock())).map(|s| summary(s)).collect();
     Ok(Json(serde_json::json!({ "sessions": list })))
 }
 

@@ -1,6 +1,7 @@
 //! The server: shared state, start-up replay, routes, background tasks.
 
 use std::collections::BTreeMap;
+use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -17,7 +18,9 @@ use rapporteur_index::SearchIndex;
 
 use crate::auth::{authorize, request_token};
 use crate::config::{Config, Role};
+use crate::drafts::Drafts;
 use crate::jobs::{self, Work};
+use crate::published;
 use crate::session::{JobState, SessionState};
 use crate::{api, ingest, pages, uploads, ApiError, ServerError};
 
@@ -37,8 +40,15 @@ pub struct App {
     pub index: SearchIndex,
     /// Extraction rules, when they load.
     pub extractor: Option<rapporteur_extract::Extractor>,
+    /// The track drafts.
+    pub drafts: Drafts,
     work: crossbeam_channel::Sender<Work>,
 }
+
+/// Sessions a reader may bring into being by opening the live page of an
+/// unknown id (they hold nothing and are not journaled): a bound, so that
+/// anonymous readers cannot fill the memory.
+const MAX_SESSIONS: usize = 100_000;
 
 impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -77,7 +87,7 @@ impl App {
         self.sessions.read().map(|s| s.values().cloned().collect()).unwrap_or_default()
     }
 
-    /// A session, created (with its journal) if new.
+    /// A session, created if new (its journal is created with its first record).
     pub async fn session_or_create(self: &Arc<Self>, id: &str) -> Result<Arc<SessionState>, ApiError> {
         if !Session::is_valid_id(id) {
             return Err(ApiError::bad_id(id));
@@ -85,19 +95,16 @@ impl App {
         if let Some(session) = self.session(id) {
             return Ok(session);
         }
-        let app = self.clone();
-        let id = id.to_string();
-        tokio::task::spawn_blocking(move || {
-            let mut sessions = app.sessions.write().map_err(|_| ApiError::internal(&"session table lock poisoned"))?;
-            if let Some(session) = sessions.get(&id) {
-                return Ok(session.clone());
-            }
-            let session = Arc::new(SessionState::open(&id, &app.journal_dir()).map_err(|e| ApiError::internal(&e))?);
-            sessions.insert(id, session.clone());
-            Ok(session)
-        })
-        .await
-        .map_err(|e| ApiError::internal(&e))?
+        let mut sessions = self.sessions.write().map_err(|_| ApiError::internal(&"session table lock poisoned"))?;
+        if let Some(session) = sessions.get(id) {
+            return Ok(session.clone());
+        }
+        if sessions.len() >= MAX_SESSIONS {
+            return Err(ApiError { status: axum::http::StatusCode::SERVICE_UNAVAILABLE, message: format!("the server holds {MAX_SESSIONS} sessions, its limit") });
+        }
+        let session = Arc::new(SessionState::new(id, &self.journal_dir()));
+        sessions.insert(id.to_string(), session.clone());
+        Ok(session)
     }
 
     /// Queues an upload's job.
@@ -146,6 +153,12 @@ pub fn open(config: Config, data: &Path) -> Result<(Arc<App>, Vec<std::thread::J
         sessions.insert(id, Arc::new(session));
     }
 
+    for session in sessions.values() {
+        jobs::reapply_done(data, session);
+    }
+    let journaled = sessions.len();
+    let published = load_published(data, &journal_dir, &mut sessions);
+
     let (work, queue) = crossbeam_channel::unbounded();
     let app = Arc::new(App {
         config,
@@ -153,28 +166,57 @@ pub fn open(config: Config, data: &Path) -> Result<(Arc<App>, Vec<std::thread::J
         sessions: RwLock::new(sessions),
         index,
         extractor,
+        drafts: Drafts::new(data),
         work,
     });
     // Jobs acknowledged but not finished before a stop run again; every
-    // replayed session is published again (its outputs may predate a crash).
-    let mut replayed = 0;
-    for session in app.sessions() {
+    // journaled session is published again (its outputs may predate a crash).
+    let replayed: Vec<Arc<SessionState>> = app.sessions().into_iter().filter(|s| s.lock().has_journal()).collect();
+    for session in &replayed {
         let pending: Vec<u64> = {
             let inner = session.lock();
             inner.jobs.iter().filter(|(_, j)| matches!(j.state, JobState::Queued | JobState::Running)).map(|(n, _)| *n).collect()
         };
-        replayed += 1;
         for job in pending {
             app.queue_job(session.clone(), job);
         }
     }
-    let all = app.sessions();
-    if !all.is_empty() {
-        let _ = app.work.send(Work::Publish { sessions: all });
+    if !replayed.is_empty() {
+        let _ = app.work.send(Work::Publish { sessions: replayed });
     }
-    eprintln!("replayed {replayed} session journals in {} ms", started.elapsed().as_millis());
+    eprintln!(
+        "replayed {journaled} session journals and loaded {published} published sessions in {} ms",
+        started.elapsed().as_millis()
+    );
     let workers = jobs::start(app.clone(), queue, app.config.workers);
     Ok((app, workers))
+}
+
+/// Loads the sessions published in `DATA/sessions/<id>/` (by `rapporteur
+/// run`, or by this server before) that have no journal: their transcript,
+/// findings and metadata as published. Returns how many.
+fn load_published(data: &Path, journal_dir: &Path, sessions: &mut BTreeMap<String, Arc<SessionState>>) -> usize {
+    let dir = data.join("sessions");
+    let Ok(entries) = std::fs::read_dir(&dir) else { return 0 };
+    let mut ids: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|id| Session::is_valid_id(id) && !sessions.contains_key(id))
+        .collect();
+    ids.sort();
+    let mut count = 0;
+    for id in ids {
+        match published::read(&dir.join(&id), &id) {
+            Ok(Some((transcript, findings, extra))) => {
+                sessions.insert(id.clone(), Arc::new(SessionState::published(&id, journal_dir, transcript, findings, extra)));
+                count += 1;
+            }
+            Ok(None) => {}
+            Err(e) => eprintln!("warning: {e}; session `{id}` is not served"),
+        }
+    }
+    count
 }
 
 /// Logs failures without the query string (it may carry a token).
@@ -226,8 +268,9 @@ pub fn router(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
-/// Lets time pass on live sessions (pauses end segments) and publishes
-/// live sessions that changed, every few seconds, in one index commit.
+/// Lets time pass on live sessions (pauses end segments), publishes live
+/// sessions that changed every few seconds in one index commit, and remakes
+/// the track drafts at most once a minute when findings changed.
 fn spawn_background(app: Arc<App>) {
     let ticker = app.clone();
     tokio::spawn(async move {
@@ -246,6 +289,7 @@ fn spawn_background(app: Arc<App>) {
             }
         }
     });
+    let drafter = app.clone();
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(Duration::from_secs(5));
         loop {
@@ -256,10 +300,47 @@ fn spawn_background(app: Arc<App>) {
             }
         }
     });
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(Duration::from_secs(app_draft_interval()));
+        loop {
+            interval.tick().await;
+            let _ = drafter.work.send(Work::Redraft);
+        }
+    });
 }
 
-/// Serves until Ctrl-C: binds `addr`, replays the journals in `data`.
-pub async fn serve(config: Config, data: &Path, addr: &str) -> Result<(), ServerError> {
+/// Seconds between two looks at whether the track drafts need remaking
+/// (`RAPPORTEUR_DRAFT_INTERVAL`, default 60; tests make it short).
+fn app_draft_interval() -> u64 {
+    std::env::var("RAPPORTEUR_DRAFT_INTERVAL").ok().and_then(|v| v.parse().ok()).filter(|v| *v > 0).unwrap_or(60)
+}
+
+/// Waits for Ctrl-C or SIGTERM.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(term) => term,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Serves until Ctrl-C or SIGTERM: binds `addr`, opens `data` (replaying its
+/// journals and loading what was published there), then calls `ready` with
+/// the address it listens on (port 0 picks a free one).
+pub async fn serve(config: Config, data: &Path, addr: &str, ready: impl FnOnce(SocketAddr) + Send) -> Result<(), ServerError> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| ServerError::Bind { addr: addr.to_string(), source })?;
@@ -269,15 +350,23 @@ pub async fn serve(config: Config, data: &Path, addr: &str) -> Result<(), Server
         .await
         .map_err(|e| ServerError::Io { path: PathBuf::from("."), source: std::io::Error::other(e.to_string()) })??;
     spawn_background(app.clone());
-    // Test harnesses and scripts wait for this line.
-    eprintln!("listening on http://{local}");
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    axum::serve(listener, router(app.clone()))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|source| ServerError::Bind { addr: addr.to_string(), source })?;
-    let _ = app.work.send(Work::Stop);
+    ready(local);
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(listener, router(app.clone())).with_graceful_shutdown(async move {
+        let _ = stop_rx.await;
+    });
+    let mut server = std::pin::pin!(server.into_future());
+    tokio::select! {
+        result = &mut server => result.map_err(|source| ServerError::Bind { addr: addr.to_string(), source })?,
+        _ = stop_signal() => {
+            // Live pages hold their connections open: give requests under
+            // way a moment, then stop. Everything acknowledged is journaled.
+            let _ = stop_tx.send(());
+            let _ = tokio::time::timeout(Duration::from_secs(3), &mut server).await;
+        }
+    }
+    for _ in 0..app.config.workers {
+        let _ = app.work.send(Work::Stop);
+    }
     Ok(())
 }

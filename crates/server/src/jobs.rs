@@ -1,6 +1,7 @@
 //! The worker pool: uploads are processed and sessions published off the
 //! request path, on `workers` threads fed by a crossbeam channel.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use crossbeam_channel::Receiver;
@@ -10,7 +11,7 @@ use rapporteur_core::Session;
 use crate::app::App;
 use crate::journal::{Record, UploadKind};
 use crate::publish::publish;
-use crate::session::{JobState, SessionState};
+use crate::session::{Job, JobState, SessionState};
 
 /// What a worker is asked to do.
 pub enum Work {
@@ -26,6 +27,8 @@ pub enum Work {
         /// The sessions.
         sessions: Vec<Arc<SessionState>>,
     },
+    /// Remake the track drafts if findings changed.
+    Redraft,
     /// Stop one worker.
     Stop,
 }
@@ -61,6 +64,10 @@ fn work(app: &App, queue: &Receiver<Work>) {
             Work::Upload { session, job } => {
                 run_upload(app, &session, job);
             }
+            Work::Redraft => match app.drafts.redraft_if_dirty(&app.sessions()) {
+                Ok(_) => {}
+                Err(e) => eprintln!("error: drafting the track messages: {e}"),
+            },
         }
     }
 }
@@ -76,7 +83,7 @@ fn set_state(session: &SessionState, job: u64, state: JobState, message: &str) {
 fn run_upload(app: &App, session: &Arc<SessionState>, job: u64) {
     let Some(entry) = session.lock().jobs.get(&job).cloned() else { return };
     set_state(session, job, JobState::Running, "running");
-    let result = process(app, session, entry.kind, &entry.file, &entry.name).and_then(|message| {
+    let result = process(&app.data, session, entry.kind, &entry.file, &entry.name).and_then(|message| {
         publish(app, session).map_err(|e| format!("publishing: {e}"))?;
         app.index.commit().map_err(|e| format!("indexing: {e}"))?;
         Ok(message)
@@ -94,9 +101,21 @@ fn run_upload(app: &App, session: &Arc<SessionState>, job: u64) {
     }
 }
 
+/// Applies again, at start, the uploads whose jobs had finished before the
+/// server stopped (their effect lives in memory; the journal has the files),
+/// in the order they came. Nothing is journaled.
+pub fn reapply_done(data: &Path, session: &SessionState) {
+    let done: Vec<Job> = session.lock().jobs.values().filter(|j| j.state == JobState::Done).cloned().collect();
+    for job in done {
+        if let Err(e) = process(data, session, job.kind, &job.file, &job.name) {
+            eprintln!("warning: job {}: applying it again at start: {e}", job.id);
+        }
+    }
+}
+
 /// Runs the pipeline stages that apply to an upload; `Ok` says what was done.
-fn process(app: &App, session: &SessionState, kind: UploadKind, file: &str, name: &str) -> Result<String, String> {
-    let path = app.data.join(file);
+fn process(data: &Path, session: &SessionState, kind: UploadKind, file: &str, name: &str) -> Result<String, String> {
+    let path = data.join(file);
     match kind {
         UploadKind::Captions => {
             let options = ReadOptions::default();

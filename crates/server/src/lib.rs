@@ -15,7 +15,10 @@
 //! * **Pages**: sessions by day, room and track; a session page with the timed
 //!   transcript, speakers, findings and times that seek the recording; search
 //!   with facets; a live page per session fed by server-sent events; a track
-//!   page with its findings and their sources.
+//!   page with the draft messages of the track and their sources.
+//! * **A run's output**: a data folder may be the output of `rapporteur run`:
+//!   its published sessions (`sessions/<id>/`), search index (`index/`) and
+//!   track drafts (`drafts/messages.json`) are served as they are.
 //! * **Durability**: every chunk and upload is appended to the session's
 //!   journal and synced to disk before the answer; the journals are replayed
 //!   at start, so a `kill -9` loses nothing that was acknowledged.
@@ -26,7 +29,7 @@
 //!
 //! let config = Config::from_toml("public_read = true\n", Path::new("server.toml")).unwrap();
 //! let runtime = tokio::runtime::Runtime::new().unwrap();
-//! runtime.block_on(serve(config, Path::new("data"), "127.0.0.1:8080")).unwrap();
+//! runtime.block_on(serve(config, Path::new("data"), "127.0.0.1:8080", |addr| println!("http://{addr}/"))).unwrap();
 //! ```
 #![deny(missing_docs)]
 
@@ -34,12 +37,14 @@ mod api;
 mod app;
 mod auth;
 mod config;
+mod drafts;
 mod error;
 mod ingest;
 mod jobs;
 pub mod journal;
 mod pages;
 mod publish;
+mod published;
 mod session;
 mod timestamp;
 mod uploads;

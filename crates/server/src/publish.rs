@@ -7,7 +7,7 @@ use rapporteur_captions::write::{self, OutputFormat, WriteOptions};
 use rapporteur_extract::reports;
 
 use crate::app::App;
-use crate::journal::write_durably;
+use crate::journal::write_atomic;
 use crate::session::SessionState;
 use crate::ServerError;
 
@@ -38,11 +38,11 @@ pub fn publish(app: &App, session: &SessionState) -> Result<(), ServerError> {
     for (name, format) in DOWNLOADS {
         let path = dir.join(name);
         let text = write::to_string(&transcript, format, &options).map_err(io(&path))?;
-        write_durably(&path, text.as_bytes()).map_err(io(&path))?;
+        write_atomic(&path, text.as_bytes()).map_err(io(&path))?;
     }
     let meta_path = dir.join("session.json");
     let meta = serde_json::to_vec_pretty(&transcript.session).unwrap_or_default();
-    write_durably(&meta_path, &meta).map_err(io(&meta_path))?;
+    write_atomic(&meta_path, &meta).map_err(io(&meta_path))?;
 
     let mut parsed_reports = Vec::new();
     for file in &report_files {
@@ -56,12 +56,16 @@ pub fn publish(app: &App, session: &SessionState) -> Result<(), ServerError> {
         let found = extractor.extract_session(transcript.session.clone(), has_text.then_some(&transcript), &parsed_reports);
         let json = found.to_json_pretty();
         let path = dir.join("findings.json");
-        write_durably(&path, json.as_bytes()).map_err(io(&path))?;
+        write_atomic(&path, json.as_bytes()).map_err(io(&path))?;
         if let Ok(Some(rapporteur_index::IndexInput::Findings(input))) = rapporteur_index::read_json_str(&json, &path) {
             app.index.replace_findings(&input)?;
         }
         session.announce_findings(&found.findings);
-        session.lock().findings = found.findings;
+        let mut inner = session.lock();
+        if inner.findings != found.findings {
+            app.drafts.mark_dirty();
+        }
+        inner.findings = found.findings;
     }
     Ok(())
 }

@@ -40,6 +40,9 @@ pub enum LiveMessage {
         /// The findings.
         findings: Vec<LiveFinding>,
     },
+    /// Forget what was shown: a full snapshot follows (sent first on every
+    /// connection, so a page that reconnects does not show segments twice).
+    Reset,
     /// A warning about the feed.
     Warning {
         /// What happened.
@@ -103,7 +106,10 @@ pub enum Ingested {
 /// Everything about a session behind its lock.
 #[derive(Debug)]
 pub struct Inner {
-    journal: Journal,
+    /// Opened on the first record: a session published by `rapporteur run`
+    /// and only browsed never gets a journal.
+    journal: Option<Journal>,
+    journal_path: PathBuf,
     /// The metadata (from uploads; the id at least).
     pub meta: Session,
     live: LiveSession,
@@ -132,9 +138,29 @@ pub struct Inner {
     pub findings: Vec<rapporteur_extract::Finding>,
     /// Changed since the last publication.
     pub dirty: bool,
+    /// Files published beside the transcript by `rapporteur run` (a
+    /// session-report draft, Markdown transcript), shown as downloads.
+    pub extra_files: Vec<String>,
 }
 
 impl Inner {
+    /// Journals a record (synced before returning), opening the journal first if needed.
+    fn append(&mut self, record: &Record) -> Result<(), ServerError> {
+        if self.journal.is_none() {
+            let (journal, _) = Journal::open(&self.journal_path)?;
+            self.journal = Some(journal);
+        }
+        match self.journal.as_mut() {
+            Some(journal) => journal.append(record),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether the session has a journal (it was posted or uploaded to).
+    pub fn has_journal(&self) -> bool {
+        self.journal.is_some()
+    }
+
     /// The highest `seq` received.
     pub fn seen_max(&self) -> Option<u64> {
         self.live.last_seq()
@@ -158,14 +184,13 @@ fn live_config() -> LiveConfig {
 }
 
 impl SessionState {
-    /// Opens the session's journal in `journal_dir` and replays it.
-    pub fn open(id: &str, journal_dir: &Path) -> Result<SessionState, ServerError> {
-        let (journal, records) = Journal::open(&journal_dir.join(format!("{id}.jsonl")))?;
+    fn empty(id: &str, journal_dir: &Path, journal: Option<Journal>) -> SessionState {
         let (events, _) = broadcast::channel(1024);
-        let state = SessionState {
+        SessionState {
             id: id.to_string(),
             inner: Mutex::new(Inner {
                 journal,
+                journal_path: journal_dir.join(format!("{id}.jsonl")),
                 meta: Session::new(id),
                 live: LiveSession::new(live_config()),
                 origin: None,
@@ -181,10 +206,23 @@ impl SessionState {
                 recording: None,
                 findings: Vec::new(),
                 dirty: false,
+                extra_files: Vec::new(),
             }),
             events,
             publishing: Mutex::new(()),
-        };
+        }
+    }
+
+    /// A new session, with nothing yet; its journal (in `journal_dir`) is
+    /// created with its first record.
+    pub fn new(id: &str, journal_dir: &Path) -> SessionState {
+        SessionState::empty(id, journal_dir, None)
+    }
+
+    /// Opens the session's journal in `journal_dir` and replays it.
+    pub fn open(id: &str, journal_dir: &Path) -> Result<SessionState, ServerError> {
+        let (journal, records) = Journal::open(&journal_dir.join(format!("{id}.jsonl")))?;
+        let state = SessionState::empty(id, journal_dir, Some(journal));
         {
             let mut inner = state.lock();
             for record in records {
@@ -194,11 +232,33 @@ impl SessionState {
         Ok(state)
     }
 
+    /// A session published earlier (by `rapporteur run` or by this server)
+    /// and found in the data folder without a journal: its transcript and
+    /// findings as published. A journal is opened if something is posted.
+    pub fn published(id: &str, journal_dir: &Path, transcript: Transcript, findings: Vec<rapporteur_extract::Finding>, extra_files: Vec<String>) -> SessionState {
+        let state = SessionState::empty(id, journal_dir, None);
+        {
+            let mut inner = state.lock();
+            inner.meta = transcript.session.clone();
+            inner.meta.id = id.to_string();
+            inner.uploaded_transcript = Some(transcript);
+            inner.findings = findings;
+            inner.extra_files = extra_files;
+        }
+        state
+    }
+
     /// The state, locked. A panic while holding the lock cannot leave the
     /// journal half-written (appends are single writes), so a poisoned lock
     /// is taken over.
     pub fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Whether the session holds anything (a live page opened on an unknown
+    /// id makes an empty one).
+    pub fn is_empty(inner: &Inner) -> bool {
+        inner.journal.is_none() && inner.uploaded_transcript.is_none() && inner.jobs.is_empty() && inner.chunks == 0
     }
 
     fn send(&self, message: LiveMessage) {
@@ -308,7 +368,7 @@ impl SessionState {
         if seq.is_some_and(|seq| inner.seen.contains(&seq)) {
             return Ok(Ingested::Retry);
         }
-        inner.journal.append(&record)?;
+        inner.append(&record)?;
         self.apply(&mut inner, record);
         Ok(Ingested::Applied)
     }
@@ -316,7 +376,7 @@ impl SessionState {
     /// Journals and applies a record that is not a chunk (upload, job end, finish).
     pub fn record(&self, record: Record) -> Result<(), ServerError> {
         let mut inner = self.lock();
-        inner.journal.append(&record)?;
+        inner.append(&record)?;
         self.apply(&mut inner, record);
         Ok(())
     }
@@ -363,9 +423,4 @@ impl SessionState {
             .collect();
         self.send(LiveMessage::Findings { findings });
     }
-}
-
-/// Path of a stored upload inside the data folder.
-pub fn upload_path(data: &Path, relative: &str) -> PathBuf {
-    data.join(relative)
 }

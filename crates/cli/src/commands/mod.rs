@@ -13,4 +13,5 @@ pub mod models;
 pub mod pipeline;
 pub mod run;
 pub mod search;
+pub mod serve;
 pub mod transcribe;

@@ -22,6 +22,7 @@ fn content_type(name: &str) -> &'static str {
         "vtt" => "text/vtt; charset=utf-8",
         "srt" => "application/x-subrip; charset=utf-8",
         "txt" => "text/plain; charset=utf-8",
+        "md" => "text/markdown; charset=utf-8",
         "mp4" | "m4v" => "video/mp4",
         "webm" => "video/webm",
         "mkv" => "video/x-matroska",
@@ -56,7 +57,9 @@ pub async fn file(State(app): State<Arc<App>>, Path((id, name)): Path<(String, S
     let (path, download_name) = if name == "recording" {
         let (file, original) = session.lock().recording.clone().ok_or_else(|| ApiError::not_found("no recording uploaded for this session"))?;
         (app.data.join(file), original)
-    } else if ["transcript.json", "transcript.vtt", "transcript.srt", "transcript.txt", "findings.json", "session.json"].contains(&name.as_str()) {
+    } else if ["transcript.json", "transcript.vtt", "transcript.srt", "transcript.txt", "findings.json", "session.json"].contains(&name.as_str())
+        || crate::published::EXTRA_FILES.contains(&name.as_str())
+    {
         (app.published_dir(&id).join(&name), format!("{id}.{name}"))
     } else {
         return Err(ApiError::not_found(format!("no file `{}`", name.chars().take(40).collect::<String>())));

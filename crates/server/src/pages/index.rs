@@ -20,6 +20,9 @@ pub async fn page_handler(app: Arc<App>, params: HashMap<String, String>, header
     let mut tracks: BTreeMap<String, usize> = BTreeMap::new();
     for session in app.sessions() {
         let inner = session.lock();
+        if crate::session::SessionState::is_empty(&inner) {
+            continue;
+        }
         let meta = &inner.meta;
         for t in &meta.tracks {
             *tracks.entry(t.clone()).or_default() += 1;

@@ -119,10 +119,16 @@ document.addEventListener('click', function (e) {
     return [h, m, x].map(function (n) { return n < 10 ? '0' + n : '' + n; }).join(':');
   }
   function el(tag, cls, text) { var e = document.createElement(tag); if (cls) e.className = cls; if (text != null) e.textContent = text; return e; }
-  var source = new EventSource(box.dataset.events);
-  source.onopen = function () { status.textContent = 'connected'; };
-  source.onerror = function () { status.textContent = 'reconnecting…'; };
-  source.onmessage = function (e) {
+  var source;
+  function connect() {
+    source = new EventSource(box.dataset.events);
+    source.onopen = function () { status.textContent = 'connected'; };
+    source.onerror = function () { status.textContent = 'reconnecting…'; };
+    source.onmessage = onmessage;
+    // Too slow to keep up: start again from a fresh snapshot.
+    source.addEventListener('lagged', function () { source.close(); connect(); });
+  }
+  function onmessage(e) {
     var m = JSON.parse(e.data);
     if (m.type === 'segment') {
       var row = el('div', 'seg');
@@ -142,9 +148,11 @@ document.addEventListener('click', function (e) {
       });
     } else if (m.type === 'reset') {
       list.innerHTML = '';
+      pending.textContent = '';
     }
     box.dataset.received = (parseInt(box.dataset.received || '0', 10) + 1) + '';
-  };
+  }
+  connect();
 })();
 "#;
 

@@ -50,7 +50,8 @@ pub async fn events(State(app): State<Arc<App>>, Path(id): Path<String>, Query(p
         return Err(ApiError::bad_id(&id));
     }
     read_access(&app, &headers, &params)?;
-    // A live page may open before the first caption: the session starts here.
+    // A live page may open before the first caption: the session starts
+    // here (in memory only, until something is posted to it).
     let session = match app.session(&id) {
         Some(s) => s,
         None => app.session_or_create(&id).await?,
@@ -60,11 +61,8 @@ pub async fn events(State(app): State<Arc<App>>, Path(id): Path<String>, Query(p
     let (snapshot, receiver) = {
         let inner = session.lock();
         let receiver = session.events.subscribe();
-        let mut snapshot: Vec<LiveMessage> = inner
-            .live_segments
-            .iter()
-            .map(|s| LiveMessage::Segment { lang: String::new(), segment: s.clone() })
-            .collect();
+        let mut snapshot = vec![LiveMessage::Reset];
+        snapshot.extend(inner.live_segments.iter().map(|s| LiveMessage::Segment { lang: String::new(), segment: s.clone() }));
         for (lang, (speaker, text)) in &inner.pending {
             snapshot.push(LiveMessage::Pending { lang: lang.clone(), speaker: speaker.clone(), text: text.clone(), seq: inner.seen_max() });
         }

@@ -49,7 +49,11 @@ pub async fn page(State(app): State<Arc<App>>, Path(id): Path<String>, Query(par
     for (name, _) in DOWNLOADS {
         body.push_str(&format!("<a class=\"chip\" href=\"/sessions/{}/{name}\" download>{name}</a>", esc(&id)));
     }
-    body.push_str(&format!("<a class=\"chip\" href=\"/sessions/{}/findings.json\" download>findings.json</a></p>", esc(&id)));
+    body.push_str(&format!("<a class=\"chip\" href=\"/sessions/{}/findings.json\" download>findings.json</a>", esc(&id)));
+    for name in &inner.extra_files {
+        body.push_str(&format!("<a class=\"chip\" href=\"/sessions/{}/{name}\" download>{name}</a>", esc(&id), name = esc(name)));
+    }
+    body.push_str("</p>");
 
     let mut speakers: Vec<String> = meta.speakers.iter().map(|s| s.name.clone()).collect();
     for s in transcript.speakers() {
