@@ -180,7 +180,11 @@ pub struct SessionState {
 }
 
 fn live_config() -> LiveConfig {
-    LiveConfig::default()
+    // Captioning tools post one chunk at a time and wait for its answer, so
+    // the first chunk received is the first sent: start the stream at once
+    // rather than hold it 2 s for a lower `seq` (a caption must be on the
+    // live page within a quarter of a second). Gaps are still waited for.
+    LiveConfig { start_wait_ms: 0, ..LiveConfig::default() }
 }
 
 impl SessionState {

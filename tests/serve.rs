@@ -1,0 +1,537 @@
+//! `rapporteur serve` through a real socket: every endpoint, with retries,
+//! bad tokens, oversized and malformed bodies, bad ids and path traversal;
+//! browsing a `rapporteur run` output; and a crash test (`kill -9` while
+//! chunks are posted, restart, nothing acknowledged is missing).
+
+#[path = "serve/support.rs"]
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use support::{url, wait_for, Client, Events, Server};
+
+const BIN: &str = env!("CARGO_BIN_EXE_rapporteur");
+
+const INGEST: &str = "ingest-secret-ws-1-0123456789";
+const INGEST_OTHER: &str = "ingest-secret-ws-2-0123456789";
+const UPLOAD: &str = "upload-secret-desk-0123456789";
+const READ: &str = "read-secret-rapporteur-012345";
+const ADMIN: &str = "admin-secret-root-01234567890";
+
+pub const VTT: &str = "WEBVTT
+
+00:00:01.000 --> 00:00:05.000
+<v ANA SILVA>Welcome to this workshop on community networks and rural connectivity.
+
+00:00:05.500 --> 00:00:12.000
+<v ANA SILVA>Governments should invest in community networks to connect rural areas.
+
+00:00:12.500 --> 00:00:18.000
+<v JOHN OKAFOR>We call on regulators to open spectrum for local operators.
+
+00:00:18.500 --> 00:00:25.000
+<v JOHN OKAFOR>Affordable devices remain the main barrier for women in rural areas.
+";
+
+fn config(dir: &Path, public_read: bool) -> PathBuf {
+    let path = dir.join("server.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "public_read = {public_read}\nworkers = 2\n\
+             [limits]\nmax_chunk_bytes = 1024\nmax_upload_bytes = 65536\nmax_metadata_bytes = 4096\n\
+             [[tokens]]\nname = \"zoom ws-1\"\ntoken = \"{INGEST}\"\nroles = [\"ingest\"]\nsessions = [\"ws-1\", \"ws-c\"]\n\
+             [[tokens]]\nname = \"zoom ws-2\"\ntoken = \"{INGEST_OTHER}\"\nroles = [\"ingest\"]\nsessions = [\"ws-2\"]\n\
+             [[tokens]]\nname = \"desk\"\ntoken = \"{UPLOAD}\"\nroles = [\"upload\"]\n\
+             [[tokens]]\nname = \"rapporteur\"\ntoken = \"{READ}\"\nroles = [\"read\"]\n\
+             [[tokens]]\nname = \"root\"\ntoken = \"{ADMIN}\"\nroles = [\"admin\"]\n"
+        ),
+    )
+    .unwrap();
+    path
+}
+
+fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
+fn session_json(server: &Server, id: &str) -> serde_json::Value {
+    let r = server.send("GET", &format!("/api/sessions/{id}?text=1"), &[("Authorization", &bearer(ADMIN))], b"");
+    assert_eq!(r.status, 200, "{}", r.text());
+    r.json()
+}
+
+/// All the text a session shows: its finished live segments and what is pending.
+fn live_text(server: &Server, id: &str) -> String {
+    let v = session_json(server, id);
+    let mut text: Vec<String> =
+        v["live_segments"].as_array().unwrap().iter().map(|s| s["text"].as_str().unwrap().to_string()).collect();
+    for p in v["live"]["pending"].as_array().unwrap() {
+        text.push(p["text"].as_str().unwrap().to_string());
+    }
+    text.join(" ")
+}
+
+fn wait_job(server: &Server, job: &str) -> serde_json::Value {
+    wait_for(Duration::from_secs(60), &format!("job {job}"), || {
+        let r = server.send("GET", &format!("/api/jobs/{job}"), &[("Authorization", &bearer(UPLOAD))], b"");
+        assert_eq!(r.status, 200, "{}", r.text());
+        let v = r.json();
+        (v["state"] == "done" || v["state"] == "failed").then_some(v)
+    })
+}
+
+#[test]
+fn live_ingest_endpoints_tokens_limits_and_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path(), true);
+    let server = Server::start(Path::new(BIN), &dir.path().join("data"), Some(&config), &[]);
+    let auth = bearer(INGEST);
+    let h: &[(&str, &str)] = &[("Authorization", &auth), ("Content-Type", "text/plain")];
+
+    // Zoom: numbered posts; a retried seq is acknowledged and applied once.
+    for (seq, text) in [(1, "Good morning everyone. "), (2, "Governments should invest "), (3, "in community networks. ")] {
+        let r = server.send("POST", &format!("/ingest/ws-1/zoom?seq={seq}&lang=en-US"), h, text.as_bytes());
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
+    let r = server.send("POST", "/ingest/ws-1/zoom?seq=2&lang=en-US", h, b"Governments should invest ");
+    assert_eq!(r.status, 200);
+    assert!(r.text().contains("retry"), "{}", r.text());
+    let r = server.send("GET", "/ingest/ws-1/zoom/seq", &[("Authorization", &auth)], b"");
+    assert_eq!((r.status, r.text().trim()), (200, "3"));
+    // The token may come in the URL, as Zoom is given one URL.
+    let r = server.send("GET", &format!("/ingest/ws-1/zoom/seq?token={INGEST}"), &[], b"");
+    assert_eq!((r.status, r.text().trim()), (200, "3"));
+    let v = session_json(&server, "ws-1");
+    assert_eq!(v["live"]["chunks"], 3, "{v}");
+    let text = live_text(&server, "ws-1");
+    assert_eq!(text.matches("Governments should invest").count(), 1, "{text}");
+
+    // StreamText: X-Timestamp, \x08 deletes the character before it.
+    let r = server.send(
+        "POST",
+        "/ingest/ws-1/streamtext?lang=en-US",
+        &[("Authorization", &auth), ("X-Timestamp", "2026-11-23T10:00:00.000Z")],
+        b"Rural areas need mire\x08\x08\x08\x08more support. ",
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let text = live_text(&server, "ws-1");
+    assert!(text.contains("Rural areas need more support."), "{text}");
+    assert!(!text.contains("mire"), "{text}");
+    let r = server.send("POST", "/ingest/ws-1/streamtext", &[("Authorization", &auth), ("X-Timestamp", "yesterday")], b"x");
+    assert_eq!(r.status, 400);
+    assert!(r.text().contains("X-Timestamp"), "{}", r.text());
+
+    // YouTube-style bodies: a time line, then text.
+    let body = "2026-11-23T10:00:05.000 region:reg1#cue1\nWe call on regulators\nto open spectrum.\n";
+    let r = server.send("POST", "/ingest/ws-1/youtube?seq=10", &[("Authorization", &auth)], body.as_bytes());
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = server.send("POST", "/ingest/ws-1/youtube?seq=10", &[("Authorization", &auth)], body.as_bytes());
+    assert!(r.text().contains("retry"));
+    assert!(live_text(&server, "ws-1").contains("We call on regulators to open spectrum."));
+    let r = server.send("POST", "/ingest/ws-1/youtube", &[("Authorization", &auth)], b"no time line here\n");
+    assert_eq!(r.status, 400);
+    assert!(r.text().contains("line 1"), "{}", r.text());
+
+    // Malformed parameters and bodies.
+    for (path, body, expect) in [
+        ("/ingest/ws-1/zoom?lang=en-US", &b"x"[..], "seq is missing"),
+        ("/ingest/ws-1/zoom?seq=abc", b"x", "not a whole number"),
+        ("/ingest/ws-1/zoom?seq=-1", b"x", "not a whole number"),
+        ("/ingest/ws-1/zoom?seq=99&lang=en%20US%3Cscript", b"x", "language tag"),
+        ("/ingest/ws-1/zoom?seq=98", b"caf\xe9 \xff", "not UTF-8"),
+    ] {
+        let r = server.send("POST", path, &[("Authorization", &auth)], body);
+        assert_eq!(r.status, 400, "{path}: {}", r.text());
+        assert!(r.text().contains(expect), "{path}: {}", r.text());
+    }
+    // Oversized: the limit is 1024 bytes.
+    let big = vec![b'a'; 2000];
+    let r = server.send("POST", "/ingest/ws-1/zoom?seq=50", &[("Authorization", &auth)], &big);
+    assert_eq!(r.status, 413, "{}", r.text());
+    let r = server.send("GET", "/ingest/ws-1/zoom/seq", &[("Authorization", &auth)], b"");
+    // (YouTube-style posts number their own stream: Zoom's last seq is still 3.)
+    assert_eq!(r.text().trim(), "3", "the oversized post was not applied");
+
+    // Tokens: none, unknown, another session's, the wrong role.
+    for (headers, status) in [
+        (vec![], 401),
+        (vec![("Authorization".to_string(), bearer("not-a-token-at-all-000000"))], 401),
+        (vec![("Authorization".to_string(), bearer(INGEST_OTHER))], 403),
+        (vec![("Authorization".to_string(), bearer(UPLOAD))], 403),
+        (vec![("Authorization".to_string(), bearer(READ))], 403),
+        (vec![("Authorization".to_string(), bearer(ADMIN))], 200),
+    ] {
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let r = server.send("POST", "/ingest/ws-1/zoom?seq=20", &headers, b"Thank you. ");
+        assert_eq!(r.status, status, "{headers:?}: {}", r.text());
+    }
+    let r = server.send("POST", "/ingest/ws-1/zoom?seq=21", &[], b"x");
+    assert_eq!(r.header("www-authenticate"), Some("Bearer"));
+
+    // Session ids: traversal, hidden names, odd characters, too long.
+    let long = "a".repeat(129);
+    for id in ["..", "..%2F..%2Fetc", ".hidden", "ws%201", "ws%3Cb%3E", long.as_str(), "%00"] {
+        let r = server.send("POST", &format!("/ingest/{id}/zoom?seq=1"), &[("Authorization", &bearer(ADMIN))], b"x");
+        assert!(r.status == 400 || r.status == 404, "{id}: {} {}", r.status, r.text());
+        let r = server.get(&format!("/sessions/{id}"));
+        assert!(r.status == 400 || r.status == 404, "{id}: {} {}", r.status, r.text());
+    }
+    let r = server.send("POST", "/ingest/..%2Fx/zoom?seq=1", &[("Authorization", &bearer(ADMIN))], b"x");
+    assert!(r.text().contains("not valid"), "{}", r.text());
+    assert!(!dir.path().join("data/x.jsonl").exists() && !dir.path().join("data/journal/..").join("x.jsonl").exists());
+
+    // The live page's event stream: a reset, the snapshot, then new chunks.
+    let mut events = Events::open(&server.addr, "/live/ws-1/events").unwrap();
+    let (_, first) = events.next().unwrap();
+    assert!(first.contains("\"reset\""), "{first}");
+    let r = server.send("POST", "/ingest/ws-1/zoom?seq=30", h, b"A brand new caption");
+    assert_eq!(r.status, 200);
+    wait_for(Duration::from_secs(10), "the new caption on the event stream", || {
+        let (_, data) = events.next().unwrap();
+        data.contains("A brand new caption").then_some(())
+    });
+
+    // Finishing publishes: downloads in every format, once each.
+    let r = server.send("POST", "/ingest/ws-1/finish", &[("Authorization", &auth)], b"");
+    assert_eq!(r.status, 200, "{}", r.text());
+    let vtt = wait_for(Duration::from_secs(30), "the published VTT", || {
+        let r = server.get("/sessions/ws-1/transcript.vtt");
+        (r.status == 200 && r.text().contains("brand new caption")).then(|| r.text())
+    });
+    assert!(vtt.starts_with("WEBVTT"), "{vtt}");
+    assert_eq!(vtt.matches("community networks").count(), 1, "{vtt}");
+    let srt = server.get("/sessions/ws-1/transcript.srt");
+    assert_eq!(srt.status, 200);
+    assert!(srt.text().starts_with("1\n") || srt.text().starts_with("1\r\n"), "{}", srt.text());
+    let json = server.get("/sessions/ws-1/transcript.json").json();
+    assert_eq!(json["session"]["id"], "ws-1");
+    assert!(json["segments"].as_array().unwrap().len() >= 3);
+
+    // No secret ever reaches the log, even from failed requests with ?token=.
+    let _ = server.get(&format!("/ingest/ws-2/zoom/seq?token={INGEST}"));
+    let log = server.log();
+    for secret in [INGEST, INGEST_OTHER, UPLOAD, READ, ADMIN] {
+        assert!(!log.contains(secret), "a token is in the log:\n{log}");
+    }
+    assert!(log.contains("-> 401") || log.contains("-> 403"), "failures are logged:\n{log}");
+}
+
+fn multipart(boundary: &str, parts: &[(&str, &str, &[u8])]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, file, bytes) in parts {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    body
+}
+
+/// A short WAV file of silence, enough for the player to seek in.
+pub fn silent_wav(seconds: u32) -> Vec<u8> {
+    let rate = 8000u32;
+    let samples = rate * seconds;
+    let mut wav = Vec::new();
+    wav.extend_from_slice(b"RIFF");
+    wav.extend_from_slice(&(36 + samples * 2).to_le_bytes());
+    wav.extend_from_slice(b"WAVEfmt ");
+    wav.extend_from_slice(&16u32.to_le_bytes());
+    wav.extend_from_slice(&1u16.to_le_bytes());
+    wav.extend_from_slice(&1u16.to_le_bytes());
+    wav.extend_from_slice(&rate.to_le_bytes());
+    wav.extend_from_slice(&(rate * 2).to_le_bytes());
+    wav.extend_from_slice(&2u16.to_le_bytes());
+    wav.extend_from_slice(&16u16.to_le_bytes());
+    wav.extend_from_slice(b"data");
+    wav.extend_from_slice(&(samples * 2).to_le_bytes());
+    wav.resize(wav.len() + (samples * 2) as usize, 0);
+    wav
+}
+
+#[test]
+fn uploads_jobs_pages_search_downloads_and_read_access() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path(), false);
+    let server = Server::start(Path::new(BIN), &dir.path().join("data"), Some(&config), &[("RAPPORTEUR_DRAFT_INTERVAL", "1")]);
+    let up = bearer(UPLOAD);
+    let rd = bearer(READ);
+
+    // PUT: metadata, captions, a recording.
+    let meta = "title = \"Community networks for rural connectivity\"\ntype = \"Workshop\"\ntracks = [\"Inclusion\"]\nroom = \"Room 3\"\ndate = \"2026-11-23\"\ntime = \"10:00\"\n";
+    let r = server.send("PUT", "/api/sessions/ws-9/metadata?name=session.toml", &[("Authorization", &up)], meta.as_bytes());
+    assert_eq!(r.status, 202, "{}", r.text());
+    let job = r.json()["job"].as_str().unwrap().to_string();
+    assert_eq!(wait_job(&server, &job)["state"], "done");
+    let r = server.send("PUT", "/api/sessions/ws-9/captions?name=ws-9.vtt", &[("Authorization", &up)], VTT.as_bytes());
+    assert_eq!(r.status, 202, "{}", r.text());
+    assert_eq!(r.json()["status_url"], "/api/jobs/ws-9.2");
+    let done = wait_job(&server, "ws-9.2");
+    assert_eq!(done["state"], "done", "{done}");
+    assert!(done["message"].as_str().unwrap().contains("4 segments"), "{done}");
+    let r = server.send("PUT", "/api/sessions/ws-9/recording?name=ws-9.wav", &[("Authorization", &up)], &silent_wav(2));
+    assert_eq!(r.status, 202, "{}", r.text());
+    wait_job(&server, "ws-9.3");
+
+    // Multipart: a report and captions for another session in one request.
+    let report = b"# Key takeaways\n\n- Spectrum policy must support local operators.\n\n# Call to action\n\n- Regulators should publish open spectrum maps.\n";
+    let body = multipart("XyZ", &[("report", "report.md", report), ("captions", "ws-8.vtt", VTT.as_bytes())]);
+    let r = server.send(
+        "POST",
+        "/api/sessions/ws-8/upload",
+        &[("Authorization", &up), ("Content-Type", "multipart/form-data; boundary=XyZ")],
+        &body,
+    );
+    assert_eq!(r.status, 202, "{}", r.text());
+    let jobs = r.json()["jobs"].as_array().unwrap().clone();
+    assert_eq!(jobs.len(), 2);
+    for job in &jobs {
+        assert_eq!(wait_job(&server, job["job"].as_str().unwrap())["state"], "done");
+    }
+
+    // Bad uploads.
+    let r = server.send(
+        "POST",
+        "/api/sessions/ws-8/upload",
+        &[("Authorization", &up), ("Content-Type", "multipart/form-data; boundary=XyZ")],
+        b"--XyZ\r\nthis is not a part",
+    );
+    assert_eq!(r.status, 400, "{}", r.text());
+    let body = multipart("B", &[("photo", "x.jpg", b"123")]);
+    let r = server.send("POST", "/api/sessions/ws-8/upload", &[("Authorization", &up), ("Content-Type", "multipart/form-data; boundary=B")], &body);
+    assert_eq!(r.status, 400);
+    assert!(r.text().contains("captions, recording, report or metadata"), "{}", r.text());
+    let r = server.send("POST", "/api/sessions/ws-8/upload", &[("Authorization", &up), ("Content-Type", "text/plain")], b"x");
+    assert!(r.status == 400 || r.status == 415, "{} {}", r.status, r.text());
+    let r = server.send("PUT", "/api/sessions/ws-8/captions", &[("Authorization", &up)], b"");
+    assert_eq!(r.status, 400);
+    assert!(r.text().contains("empty"));
+    let r = server.send("PUT", "/api/sessions/ws-8/photo", &[("Authorization", &up)], b"x");
+    assert_eq!(r.status, 404);
+    let big = vec![b'x'; 70_000];
+    let r = server.send("PUT", "/api/sessions/ws-8/captions", &[("Authorization", &up)], &big);
+    assert_eq!(r.status, 413, "{}", r.text());
+    let r = server.send("PUT", "/api/sessions/ws-8/metadata", &[("Authorization", &up)], &vec![b'#'; 5000]);
+    assert_eq!(r.status, 413, "metadata has its own, smaller limit");
+    let body = multipart("B", &[("captions", "big.vtt", &big)]);
+    let r = server.send("POST", "/api/sessions/ws-8/upload", &[("Authorization", &up), ("Content-Type", "multipart/form-data; boundary=B")], &body);
+    assert_eq!(r.status, 413, "{}", r.text());
+    let r = server.send("PUT", "/api/sessions/ws-8/captions", &[("Authorization", &bearer(INGEST))], VTT.as_bytes());
+    assert_eq!(r.status, 403);
+    let r = server.send("PUT", "/api/sessions/ws-8/captions", &[], VTT.as_bytes());
+    assert_eq!(r.status, 401);
+    let r = server.send("PUT", "/api/sessions/..%2F..%2Ftmp/captions", &[("Authorization", &up)], VTT.as_bytes());
+    assert_eq!(r.status, 400);
+    // A metadata file that is not TOML: the job fails and says where.
+    let r = server.send("PUT", "/api/sessions/ws-7/metadata?name=s.toml", &[("Authorization", &up)], b"title = \n");
+    let failed = wait_job(&server, r.json()["job"].as_str().unwrap());
+    assert_eq!(failed["state"], "failed");
+    assert!(failed["message"].as_str().unwrap().contains("s.toml:1"), "{failed}");
+    // Job ids.
+    for (job, status) in [("nonsense", 400), ("ws-9.99", 404), ("nope.1", 404), ("..%2Fx.1", 400)] {
+        let r = server.send("GET", &format!("/api/jobs/{job}"), &[("Authorization", &up)], b"");
+        assert_eq!(r.status, status, "{job}: {}", r.text());
+    }
+
+    // Reading is not public here.
+    assert_eq!(server.get("/").status, 401);
+    assert_eq!(server.get("/sessions/ws-9").status, 401);
+    assert_eq!(server.get("/search?q=spectrum").status, 401);
+    assert_eq!(server.get("/api/search?q=spectrum").status, 401);
+    assert_eq!(server.get("/sessions/ws-9/transcript.vtt").status, 401);
+    assert_eq!(server.send("GET", "/", &[("Authorization", &bearer(INGEST))], b"").status, 403);
+    // A ?token= in a link is remembered in a cookie.
+    let r = server.get(&format!("/?token={READ}"));
+    assert_eq!(r.status, 200);
+    let cookie = r.header("set-cookie").unwrap().split(';').next().unwrap().to_string();
+    assert_eq!(server.send("GET", "/sessions/ws-9", &[("Cookie", &cookie)], b"").status, 200);
+
+    // Sessions by day and room, with track chips.
+    let home = server.send("GET", "/", &[("Authorization", &rd)], b"").text();
+    assert!(home.contains("<h2>2026-11-23</h2>"), "{home}");
+    assert!(home.contains("<h3>Room 3</h3>"), "{home}");
+    assert!(home.contains("Community networks for rural connectivity"));
+    assert!(home.contains("href=\"/tracks/Inclusion\""));
+    let filtered = server.send("GET", "/?track=Inclusion", &[("Authorization", &rd)], b"").text();
+    assert!(filtered.contains("ws-9") && !filtered.contains("/sessions/ws-8\""), "{filtered}");
+
+    // The session page: player, times that seek it, speakers, findings highlighted, downloads.
+    let page = wait_for(Duration::from_secs(30), "findings on the session page", || {
+        let page = server.send("GET", "/sessions/ws-9", &[("Authorization", &rd)], b"").text();
+        page.contains("class=\"seg finding").then_some(page)
+    });
+    assert!(page.contains("<audio id=\"player\""), "{page}");
+    assert!(page.contains("href=\"/sessions/ws-9#t=5\" data-t=\"5.5\""), "{page}");
+    assert!(page.contains("ANA SILVA") && page.contains("JOHN OKAFOR"));
+    assert!(page.contains("<span class=\"kind\">recommendation</span>"), "{page}");
+    assert!(page.contains("Governments should invest in community networks"));
+    for name in ["transcript.json", "transcript.vtt", "transcript.srt", "transcript.txt", "findings.json"] {
+        assert!(page.contains(&format!("/sessions/ws-9/{name}")), "{name}");
+        let r = server.send("GET", &format!("/sessions/ws-9/{name}"), &[("Authorization", &rd)], b"");
+        assert_eq!(r.status, 200, "{name}");
+        assert!(r.header("content-disposition").unwrap().contains(&format!("ws-9.{name}")));
+    }
+    // The recording answers byte ranges, so the player can seek.
+    let r = server.send("GET", "/sessions/ws-9/recording", &[("Authorization", &rd), ("Range", "bytes=100-199")], b"");
+    assert_eq!(r.status, 206);
+    assert_eq!(r.body.len(), 100);
+    assert_eq!(r.header("content-range"), Some(format!("bytes 100-199/{}", silent_wav(2).len()).as_str()));
+    let r = server.send("GET", "/sessions/ws-9/recording", &[("Authorization", &rd), ("Range", "bytes=999999-")], b"");
+    assert_eq!(r.status, 416);
+    // Nothing else in the data folder can be read.
+    for path in [
+        "/sessions/ws-9/..%2F..%2Fserver.toml",
+        "/sessions/ws-9/%2E%2E",
+        "/sessions/ws-9/journal",
+        "/sessions/ws-9/run.json",
+        "/sessions/..%2Fjournal/ws-9.jsonl",
+        "/sessions/ws-9/../../server.toml",
+        "/static/..%2F..%2Fserver.toml",
+    ] {
+        let r = server.send("GET", path, &[("Authorization", &rd)], b"");
+        assert!(r.status == 400 || r.status == 404, "{path}: {} {}", r.status, r.text());
+        assert!(!r.text().contains(INGEST), "{path}");
+    }
+
+    // Search: JSON and the page with facets and highlighted snippets.
+    let v = wait_for(Duration::from_secs(30), "search results", || {
+        let r = server.send("GET", "/api/search?q=spectrum", &[("Authorization", &rd)], b"");
+        assert_eq!(r.status, 200, "{}", r.text());
+        let v = r.json();
+        (v["total"].as_u64().unwrap_or(0) >= 3).then_some(v)
+    });
+    assert!(v["facets"]["speaker"].as_array().unwrap().iter().any(|f| f["value"] == "JOHN OKAFOR"), "{v}");
+    let r = server.send("GET", "/api/search?q=spectrum&kind=call_to_action", &[("Authorization", &rd)], b"");
+    assert!(r.json()["hits"].as_array().unwrap().iter().all(|h| h["kind"] == "call_to_action"));
+    let page = server.send("GET", "/search?q=%22community+networks%22&track=Inclusion", &[("Authorization", &rd)], b"").text();
+    assert!(page.contains("<mark>community</mark> <mark>networks</mark>"), "{page}");
+    assert!(page.contains("data-facet=\"speaker\""), "{page}");
+    assert!(page.contains("href=\"/sessions/ws-9#t="), "{page}");
+    let r = server.send("GET", "/api/search?q=x&limit=lots", &[("Authorization", &rd)], b"");
+    assert_eq!(r.status, 400);
+    let r = server.send("GET", "/search?q=%22unclosed", &[("Authorization", &rd)], b"");
+    assert_eq!(r.status, 200, "a query the parser rejects is shown, not a 500");
+
+    // Sessions and jobs as JSON.
+    let v = server.send("GET", "/api/sessions", &[("Authorization", &rd)], b"").json();
+    let ids: Vec<&str> = v["sessions"].as_array().unwrap().iter().map(|s| s["session"]["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"ws-8") && ids.contains(&"ws-9"), "{ids:?}");
+    assert_eq!(server.send("GET", "/api/sessions/ws-404", &[("Authorization", &rd)], b"").status, 404);
+
+    // The track page: its draft messages with their sources (made by a worker).
+    let track = wait_for(Duration::from_secs(120), "the track's draft messages", || {
+        let page = server.send("GET", "/tracks/Inclusion", &[("Authorization", &rd)], b"").text();
+        page.contains("Draft messages").then_some(page)
+    });
+    assert!(track.contains("class=\"message\""), "{track}");
+    assert!(track.contains("class=\"source"), "{track}");
+    assert!(track.contains("href=\"/sessions/ws-9#t="), "{track}");
+    assert_eq!(server.send("GET", "/tracks/Nowhere", &[("Authorization", &rd)], b"").status, 404);
+    let static_js = server.get("/static/app.js");
+    assert_eq!(static_js.status, 200);
+    assert_eq!(server.get("/healthz").text(), "ok\n");
+}
+
+#[test]
+fn browses_the_output_of_rapporteur_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let meeting = dir.path().join("meeting");
+    for (id, title, track) in [("ws-1", "Community networks", "Inclusion"), ("ws-2", "Spectrum for all", "Inclusion")] {
+        let s = meeting.join(id);
+        std::fs::create_dir_all(&s).unwrap();
+        std::fs::write(
+            s.join("session.toml"),
+            format!("title = \"{title}\"\ntype = \"Workshop\"\ntracks = [\"{track}\"]\nroom = \"Room 1\"\ndate = \"2026-11-23\"\n"),
+        )
+        .unwrap();
+        std::fs::write(s.join("captions.vtt"), VTT).unwrap();
+    }
+    let out = dir.path().join("out");
+    let status = std::process::Command::new(BIN).args(["run"]).arg(&meeting).arg("-o").arg(&out).output().unwrap();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    // The pipeline may or may not build the index and drafts; the server
+    // serves what is there (and indexes nothing on its own for browsing).
+    let server = Server::start(Path::new(BIN), &out, None, &[]);
+    let home = server.get("/").text();
+    assert!(home.contains("Community networks") && home.contains("Spectrum for all"), "{home}");
+    let page = server.get("/sessions/ws-2").text();
+    assert!(page.contains("JOHN OKAFOR") && page.contains("class=\"seg finding"), "{page}");
+    assert_eq!(server.get("/sessions/ws-2/transcript.srt").status, 200);
+    if out.join("index/meta.json").exists() {
+        let v = server.get("/api/search?q=spectrum").json();
+        assert!(v["total"].as_u64().unwrap() >= 2, "{v}");
+    }
+    if let Ok(text) = std::fs::read_to_string(out.join("drafts/messages.json")) {
+        // The run's draft is shown on the page of each track it has.
+        let draft: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let label = draft["tracks"][0]["track"].as_str().unwrap();
+        let message = draft["tracks"][0]["groups"][0]["messages"][0]["text"].as_str().unwrap();
+        let track = server.get(&format!("/tracks/{}", url(label))).text();
+        assert!(track.contains("Draft messages"), "{track}");
+        assert!(track.contains(&message.replace('\'', "&#39;")) || track.contains(message), "{message}: {track}");
+    }
+    // Without --config nothing can be posted.
+    let r = server.send("POST", "/ingest/ws-1/zoom?seq=1", &[], b"x");
+    assert_eq!(r.status, 401);
+    assert!(!out.join("journal/ws-1.jsonl").exists());
+}
+
+#[test]
+fn kill_9_loses_nothing_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path(), true);
+    let data = dir.path().join("data");
+    let mut server = Server::start(Path::new(BIN), &data, Some(&config), &[]);
+    let addr = server.addr.clone();
+    let auth = bearer(INGEST);
+
+    // An upload acknowledged just before the kill.
+    let r = server.send("PUT", "/api/sessions/ws-c/captions?name=c.vtt", &[("Authorization", &bearer(UPLOAD))], VTT.as_bytes());
+    assert_eq!(r.status, 202);
+
+    // A poster keeps going while the server is killed under it.
+    let poster = std::thread::spawn(move || {
+        let mut client = Client::connect(&addr);
+        let mut acked = Vec::new();
+        for seq in 1..=100_000u64 {
+            let body = format!("w{seq}. ");
+            match client.send("POST", &format!("/ingest/ws-1/zoom?seq={seq}&lang=en"), &[("Authorization", &auth)], body.as_bytes()) {
+                Ok(r) if r.status == 200 => acked.push(seq),
+                Ok(r) => panic!("seq {seq}: {} {}", r.status, r.text()),
+                Err(_) => break,
+            }
+        }
+        acked
+    });
+    std::thread::sleep(Duration::from_millis(1500));
+    server.kill9();
+    let acked = poster.join().unwrap();
+    assert!(acked.len() > 20, "only {} chunks were acknowledged before the kill", acked.len());
+
+    let server = Server::start(Path::new(BIN), &data, Some(&config), &[]);
+    let last: u64 = server.send("GET", "/ingest/ws-1/zoom/seq", &[("Authorization", &bearer(INGEST))], b"").text().trim().parse().unwrap();
+    let max_acked = *acked.last().unwrap();
+    // The post in flight at the kill may have been journaled without its answer.
+    assert!(last == max_acked || last == max_acked + 1, "last seq {last}, last acknowledged {max_acked}");
+    let text = live_text(&server, "ws-1");
+    let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    for seq in &acked {
+        let word = format!("w{seq}");
+        assert_eq!(words.iter().filter(|w| **w == word).count(), 1, "{word} is missing or doubled");
+    }
+    // The upload's job runs (again) after the restart and publishes.
+    let done = wait_job(&server, "ws-c.1");
+    assert_eq!(done["state"], "done", "{done}");
+    let vtt = wait_for(Duration::from_secs(30), "ws-c published", || {
+        let r = server.get("/sessions/ws-c/transcript.vtt");
+        (r.status == 200).then(|| r.text())
+    });
+    assert!(vtt.contains("Governments should invest in community"), "{vtt}");
+    // Retries after the restart are still recognised.
+    let r = server.send("POST", &format!("/ingest/ws-1/zoom?seq={max_acked}"), &[("Authorization", &bearer(INGEST))], b"again");
+    assert!(r.text().contains("retry"), "{}", r.text());
+}
