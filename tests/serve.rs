@@ -535,3 +535,42 @@ fn kill_9_loses_nothing_acknowledged() {
     let r = server.send("POST", &format!("/ingest/ws-1/zoom?seq={max_acked}"), &[("Authorization", &bearer(INGEST))], b"again");
     assert!(r.text().contains("retry"), "{}", r.text());
 }
+
+/// A recording uploaded without captions is transcribed by Whisper (the
+/// tiny model `make test` installs) and published like captions.
+#[test]
+fn a_recording_without_captions_is_transcribed() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let models = root.join("models");
+    let espeak = std::process::Command::new("espeak-ng").arg("--version").output().is_ok();
+    if !models.join("ggml-tiny.en.bin").is_file() || !espeak {
+        if std::env::var("RAPPORTEUR_REQUIRE_ALL").is_ok_and(|v| v == "1") {
+            panic!("needs models/ggml-tiny.en.bin (scripts/install-models.sh) and espeak-ng (scripts/setup-system.sh)");
+        }
+        eprintln!("skipped: the Whisper model or espeak-ng is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("speech.wav");
+    let said = "Governments should invest in community networks to connect rural areas.";
+    let status = std::process::Command::new("espeak-ng").args(["-s", "140", "-w"]).arg(&wav).arg(said).status().unwrap();
+    assert!(status.success());
+    let config = dir.path().join("asr.toml");
+    std::fs::write(&config, format!("public_read = true\n[[tokens]]\nname = \"desk\"\ntoken = \"{UPLOAD}\"\nroles = [\"upload\"]\n")).unwrap();
+    let models = models.to_string_lossy().into_owned();
+    let server = Server::start(Path::new(BIN), &dir.path().join("data"), Some(&config), &[("RAPPORTEUR_MODELS", &models)]);
+    let r = server.send("PUT", "/api/sessions/ws-a/recording?name=speech.wav", &[("Authorization", &bearer(UPLOAD))], &std::fs::read(&wav).unwrap());
+    assert_eq!(r.status, 202, "{}", r.text());
+    let done = wait_job(&server, "ws-a.1");
+    assert_eq!(done["state"], "done", "{done}");
+    assert!(done["message"].as_str().unwrap().contains("transcribed"), "{done}");
+    let json = wait_for(Duration::from_secs(30), "the transcript published", || {
+        let r = server.get("/sessions/ws-a/transcript.json");
+        (r.status == 200).then(|| r.json())
+    });
+    let text: String = json["segments"].as_array().unwrap().iter().map(|s| s["text"].as_str().unwrap().to_lowercase()).collect();
+    assert!(text.contains("community networks"), "{text}");
+    assert_eq!(json["segments"][0]["source"], "asr");
+    let page = server.get("/sessions/ws-a").text();
+    assert!(page.contains("<audio id=\"player\""), "{page}");
+}

@@ -42,7 +42,27 @@ pub struct App {
     pub extractor: Option<rapporteur_extract::Extractor>,
     /// The track drafts.
     pub drafts: Drafts,
+    /// Speech recognition for recordings, when the binary provides it.
+    pub transcribe: Option<Transcribe>,
     work: crossbeam_channel::Sender<Work>,
+}
+
+/// Speech recognition for an uploaded recording: the file and the session's
+/// metadata in, a timed transcript out (an error says why not). The binary
+/// passes Whisper in (`rapporteur-asr`), so this crate stays free of it.
+pub type Transcribe = Arc<dyn Fn(&Path, &Session) -> Result<rapporteur_core::Transcript, String> + Send + Sync>;
+
+/// What the binary plugs into the server.
+#[derive(Clone, Default)]
+pub struct Hooks {
+    /// Transcribes recordings of sessions that have no captions.
+    pub transcribe: Option<Transcribe>,
+}
+
+impl std::fmt::Debug for Hooks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hooks").field("transcribe", &self.transcribe.is_some()).finish()
+    }
 }
 
 /// Sessions a reader may bring into being by opening the live page of an
@@ -119,7 +139,7 @@ impl App {
 }
 
 /// Opens the data folder, replays every journal and starts the workers.
-pub fn open(config: Config, data: &Path) -> Result<(Arc<App>, Vec<std::thread::JoinHandle<()>>), ServerError> {
+pub fn open(config: Config, data: &Path, hooks: Hooks) -> Result<(Arc<App>, Vec<std::thread::JoinHandle<()>>), ServerError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| ServerError::Io { path, source }
@@ -154,7 +174,7 @@ pub fn open(config: Config, data: &Path) -> Result<(Arc<App>, Vec<std::thread::J
     }
 
     for session in sessions.values() {
-        jobs::reapply_done(data, session);
+        jobs::reapply_done(data, session, hooks.transcribe.as_ref());
     }
     let journaled = sessions.len();
     let published = load_published(data, &journal_dir, &mut sessions);
@@ -167,6 +187,7 @@ pub fn open(config: Config, data: &Path) -> Result<(Arc<App>, Vec<std::thread::J
         index,
         extractor,
         drafts: Drafts::new(data),
+        transcribe: hooks.transcribe,
         work,
     });
     // Jobs acknowledged but not finished before a stop run again; every
@@ -340,13 +361,13 @@ async fn stop_signal() {
 /// Serves until Ctrl-C or SIGTERM: binds `addr`, opens `data` (replaying its
 /// journals and loading what was published there), then calls `ready` with
 /// the address it listens on (port 0 picks a free one).
-pub async fn serve(config: Config, data: &Path, addr: &str, ready: impl FnOnce(SocketAddr) + Send) -> Result<(), ServerError> {
+pub async fn serve(config: Config, data: &Path, addr: &str, hooks: Hooks, ready: impl FnOnce(SocketAddr) + Send) -> Result<(), ServerError> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| ServerError::Bind { addr: addr.to_string(), source })?;
     let local: SocketAddr = listener.local_addr().map_err(|source| ServerError::Bind { addr: addr.to_string(), source })?;
     let data = data.to_path_buf();
-    let (app, _workers) = tokio::task::spawn_blocking(move || open(config, &data))
+    let (app, _workers) = tokio::task::spawn_blocking(move || open(config, &data, hooks))
         .await
         .map_err(|e| ServerError::Io { path: PathBuf::from("."), source: std::io::Error::other(e.to_string()) })??;
     spawn_background(app.clone());

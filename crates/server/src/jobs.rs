@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use crossbeam_channel::Receiver;
 use rapporteur_captions::read::{self, ReadOptions};
-use rapporteur_core::Session;
+use rapporteur_core::{Session, Source, Transcript};
 
-use crate::app::App;
+use crate::app::{App, Transcribe};
 use crate::journal::{Record, UploadKind};
 use crate::publish::publish;
 use crate::session::{Job, JobState, SessionState};
@@ -80,10 +80,24 @@ fn set_state(session: &SessionState, job: u64, state: JobState, message: &str) {
     }
 }
 
+/// Runs the session's queued jobs in the order they were uploaded, up to
+/// `job`: two workers never process one session at once (a metadata upload
+/// and a caption file must apply in their order).
 fn run_upload(app: &App, session: &Arc<SessionState>, job: u64) {
+    let _one_at_a_time = session.processing.lock().unwrap_or_else(|p| p.into_inner());
+    loop {
+        let next = session.lock().jobs.iter().find(|(_, j)| j.state == JobState::Queued).map(|(n, _)| *n);
+        match next {
+            Some(n) if n <= job => run_one(app, session, n),
+            _ => break,
+        }
+    }
+}
+
+fn run_one(app: &App, session: &Arc<SessionState>, job: u64) {
     let Some(entry) = session.lock().jobs.get(&job).cloned() else { return };
     set_state(session, job, JobState::Running, "running");
-    let result = process(&app.data, session, entry.kind, &entry.file, &entry.name).and_then(|message| {
+    let result = process(&app.data, session, entry.kind, &entry.file, &entry.name, app.transcribe.as_ref()).and_then(|message| {
         publish(app, session).map_err(|e| format!("publishing: {e}"))?;
         app.index.commit().map_err(|e| format!("indexing: {e}"))?;
         Ok(message)
@@ -104,17 +118,17 @@ fn run_upload(app: &App, session: &Arc<SessionState>, job: u64) {
 /// Applies again, at start, the uploads whose jobs had finished before the
 /// server stopped (their effect lives in memory; the journal has the files),
 /// in the order they came. Nothing is journaled.
-pub fn reapply_done(data: &Path, session: &SessionState) {
+pub fn reapply_done(data: &Path, session: &SessionState, transcribe: Option<&Transcribe>) {
     let done: Vec<Job> = session.lock().jobs.values().filter(|j| j.state == JobState::Done).cloned().collect();
     for job in done {
-        if let Err(e) = process(data, session, job.kind, &job.file, &job.name) {
+        if let Err(e) = process(data, session, job.kind, &job.file, &job.name, transcribe) {
             eprintln!("warning: job {}: applying it again at start: {e}", job.id);
         }
     }
 }
 
 /// Runs the pipeline stages that apply to an upload; `Ok` says what was done.
-fn process(data: &Path, session: &SessionState, kind: UploadKind, file: &str, name: &str) -> Result<String, String> {
+fn process(data: &Path, session: &SessionState, kind: UploadKind, file: &str, name: &str, transcribe: Option<&Transcribe>) -> Result<String, String> {
     let path = data.join(file);
     match kind {
         UploadKind::Captions => {
@@ -151,12 +165,39 @@ fn process(data: &Path, session: &SessionState, kind: UploadKind, file: &str, na
             Ok(format!("{name}: report stored; its takeaways and recommendations are extracted"))
         }
         UploadKind::Recording => {
+            let (has_captions, meta) = {
+                let mut inner = session.lock();
+                inner.recording = Some((file.to_string(), name.to_string()));
+                inner.dirty = true;
+                (inner.uploaded_transcript.as_ref().is_some_and(|t| t.segments.iter().any(|s| s.source != Source::Asr)), inner.meta.clone())
+            };
+            if has_captions {
+                return Ok(format!("{name}: recording stored and playable on the session page (the captions are the transcript)"));
+            }
+            let Some(transcribe) = transcribe else {
+                return Ok(format!("{name}: recording stored and playable on the session page; no speech recognition in this server"));
+            };
+            // The transcript is kept beside the upload, so a restart applies
+            // it again without recognising the speech a second time.
+            let cached = data.join(format!("{file}.transcript.json"));
+            let transcript: Transcript = match std::fs::read_to_string(&cached).ok().and_then(|t| serde_json::from_str(&t).ok()) {
+                Some(t) => t,
+                None => {
+                    let t = transcribe(&path, &meta).map_err(|e| format!("{name}: recording stored, but not transcribed: {e}"))?;
+                    let json = serde_json::to_vec(&t).map_err(|e| e.to_string())?;
+                    crate::journal::write_durably(&cached, &json).map_err(|e| format!("{}: {e}", cached.display()))?;
+                    t
+                }
+            };
+            let count = transcript.segments.len();
             let mut inner = session.lock();
-            inner.recording = Some((file.to_string(), name.to_string()));
+            if inner.uploaded_transcript.as_ref().is_some_and(|t| t.segments.iter().any(|s| s.source != Source::Asr)) {
+                // Captions arrived while the speech was being recognised: they win.
+                return Ok(format!("{name}: transcribed, but captions arrived meanwhile and are the transcript"));
+            }
+            inner.uploaded_transcript = Some(Transcript { session: inner.meta.clone(), segments: transcript.segments });
             inner.dirty = true;
-            Ok(format!(
-                "{name}: recording stored and playable on the session page; speech recognition is not run by the server"
-            ))
+            Ok(format!("{name}: {count} segments transcribed from the recording"))
         }
     }
 }

@@ -11,7 +11,9 @@
 //!   or multipart `POST /api/sessions/{id}/upload`, role `upload`) are stored,
 //!   journaled and queued to a worker pool (crossbeam) that reads captions,
 //!   extracts findings and publishes: HTML pages, VTT/SRT/JSON/text downloads
-//!   and the search index, at once. `GET /api/jobs/{id}` tells a job's state.
+//!   and the search index, at once. A recording of a session without
+//!   captions is transcribed (Whisper, through [`Hooks::transcribe`]).
+//!   `GET /api/jobs/{id}` tells a job's state.
 //! * **Pages**: sessions by day, room and track; a session page with the timed
 //!   transcript, speakers, findings and times that seek the recording; search
 //!   with facets; a live page per session fed by server-sent events; a track
@@ -29,7 +31,8 @@
 //!
 //! let config = Config::from_toml("public_read = true\n", Path::new("server.toml")).unwrap();
 //! let runtime = tokio::runtime::Runtime::new().unwrap();
-//! runtime.block_on(serve(config, Path::new("data"), "127.0.0.1:8080", |addr| println!("http://{addr}/"))).unwrap();
+//! let hooks = rapporteur_server::Hooks::default(); // no speech recognition
+//! runtime.block_on(serve(config, Path::new("data"), "127.0.0.1:8080", hooks, |addr| println!("http://{addr}/"))).unwrap();
 //! ```
 #![deny(missing_docs)]
 
@@ -49,7 +52,7 @@ mod session;
 mod timestamp;
 mod uploads;
 
-pub use app::{open, router, serve, App};
+pub use app::{open, router, serve, App, Hooks, Transcribe};
 pub use config::{Config, Limits, Role, TokenConfig};
 pub use error::{ApiError, ServerError};
 pub use ingest::parse_timed_body;

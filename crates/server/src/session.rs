@@ -177,6 +177,8 @@ pub struct SessionState {
     pub events: broadcast::Sender<LiveMessage>,
     /// Held while publishing, so two publications of a session never interleave.
     pub publishing: Mutex<()>,
+    /// Held while a worker processes the session's uploads.
+    pub processing: Mutex<()>,
 }
 
 fn live_config() -> LiveConfig {
@@ -214,6 +216,7 @@ impl SessionState {
             }),
             events,
             publishing: Mutex::new(()),
+            processing: Mutex::new(()),
         }
     }
 

@@ -4,8 +4,13 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use std::sync::{Arc, OnceLock};
+
 use anyhow::Context;
-use rapporteur_server::Config;
+use rapporteur_asr::audio::AudioStream;
+use rapporteur_asr::transcribe::engine::Engine;
+use rapporteur_asr::transcribe::{TranscribeOptions, Transcriber};
+use rapporteur_server::{Config, Hooks};
 
 use crate::output::UsageError;
 use crate::Outcome;
@@ -90,7 +95,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         .build()
         .context("cannot start the async runtime")?;
     let data = args.data.clone();
-    runtime.block_on(rapporteur_server::serve(config, &args.data, &args.addr, move |addr| {
+    let hooks = Hooks { transcribe: whisper() };
+    runtime.block_on(rapporteur_server::serve(config, &args.data, &args.addr, hooks, move |addr| {
         let host = if addr.ip().is_unspecified() { format!("127.0.0.1:{}", addr.port()) } else { addr.to_string() };
         // stdout: the URL, for people and scripts; stderr: the rest.
         println!("http://{host}/");
@@ -103,4 +109,30 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         );
     }))?;
     Ok(Outcome { total: 1, failed: 0 })
+}
+
+/// Whisper for recordings uploaded without captions, when a model is
+/// installed; loaded on the first recording, so a server that never gets one
+/// never pays for it.
+fn whisper() -> Option<rapporteur_server::Transcribe> {
+    let model = match crate::commands::transcribe::find_model(None) {
+        Ok(model) => model,
+        Err(e) => {
+            eprintln!("note: recordings are stored but not transcribed: {e}");
+            return None;
+        }
+    };
+    let loaded: Arc<OnceLock<Result<Transcriber, String>>> = Arc::new(OnceLock::new());
+    Some(Arc::new(move |path: &std::path::Path, session: &rapporteur_core::Session| {
+        let transcriber = loaded
+            .get_or_init(|| {
+                let engine = Engine::load(&model, false).map_err(|e| format!("{}: {e}", model.display()))?;
+                Transcriber::new(engine, TranscribeOptions::default()).map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(Clone::clone)?;
+        let mut stream = AudioStream::open(path).map_err(|e| e.to_string())?;
+        let result = transcriber.transcribe(&mut stream, session.clone(), &|_| {}).map_err(|e| e.to_string())?;
+        Ok(result.transcript)
+    }))
 }
