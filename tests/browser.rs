@@ -297,16 +297,24 @@ fn session_page_search_and_live_page_in_chromium() {
         );
         eprintln!("chunk {} visible in the browser {} ms after its POST", n + 1, posted.elapsed().as_millis());
     }
-    // Finished sentences become segments; the unfinished one is shown as pending.
-    let rows = driver.js("return document.querySelectorAll('#segments .seg').length");
-    assert_eq!(rows, 2, "two finished sentences");
+    // Finished sentences become segments; the unfinished one is shown as
+    // pending (or, after a 3 s pause, closed as a segment too); each once.
+    let count_each = |driver: &mut Driver| -> Vec<i64> {
+        let script = format!(
+            "var t = document.getElementById('live').innerText; return {}.map(function (n) {{ return t.split(n).length - 1; }})",
+            json!(["Good afternoon and welcome.", "We urge every government", "Libraries are where"])
+        );
+        driver.js(&script).as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect()
+    };
+    assert_eq!(count_each(&mut driver), vec![1, 1, 1]);
+    let rows = driver.js("return document.querySelectorAll('#segments .seg').length").as_u64().unwrap();
     let pending = driver.js("return document.getElementById('pending').textContent");
-    assert!(pending.as_str().unwrap().contains("Libraries are where"), "{pending}");
+    assert!(rows == 2 && pending.as_str().unwrap().contains("Libraries are where") || rows == 3, "{rows} rows, pending {pending}");
     // A reload shows the same thing once (the stream starts with a reset).
     driver.goto(&format!("{base}/live/ws-live"));
-    driver.wait_js("the snapshot", "return document.querySelectorAll('#segments .seg').length === 2 && document.getElementById('pending').textContent.length > 0");
+    driver.wait_js("the snapshot", "return document.getElementById('live').innerText.indexOf('Libraries are where') >= 0");
     std::thread::sleep(Duration::from_millis(300));
-    assert_eq!(driver.js("return document.querySelectorAll('#segments .seg').length"), 2);
+    assert_eq!(count_each(&mut driver), vec![1, 1, 1]);
     let shot = driver.screenshot("live");
     eprintln!("screenshots in {}", shot.parent().unwrap().display());
 }
