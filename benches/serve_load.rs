@@ -299,12 +299,15 @@ fn main() {
 
     // Search on the quiet server (the 2-million-word meeting plus the live sessions).
     let mut quiet = Vec::new();
+    let mut by_query: Vec<Vec<f64>> = vec![Vec::new(); QUERIES.len()];
     for n in 0..1000 {
         let q = QUERIES[n % QUERIES.len()];
         let t = Instant::now();
         let r = client.send("GET", &format!("/api/search?q={q}&limit=20"), &[], b"").expect("search");
         assert_eq!(r.status, 200);
-        quiet.push(t.elapsed().as_secs_f64() * 1e3);
+        let ms = t.elapsed().as_secs_f64() * 1e3;
+        quiet.push(ms);
+        by_query[n % QUERIES.len()].push(ms);
     }
 
     let posted = ingest.lock().unwrap().len();
@@ -314,5 +317,8 @@ fn main() {
     println!("  chunks: {} posted, {} acknowledged, {} failed, {lost} lost, {duplicated} duplicated; {} lagged readers", sessions * chunks, posted, failures.load(Ordering::Relaxed), lagged.load(Ordering::Relaxed));
     println!("  search under load (HTTP /api/search):        {}", percentiles(under_load));
     println!("  search, quiet server (HTTP /api/search):     {}", percentiles(quiet));
+    for (q, times) in QUERIES.iter().zip(by_query) {
+        println!("    {q:<45} {}", percentiles(times));
+    }
     drop(server);
 }

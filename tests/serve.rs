@@ -574,3 +574,34 @@ fn a_recording_without_captions_is_transcribed() {
     let page = server.get("/sessions/ws-a").text();
     assert!(page.contains("<audio id=\"player\""), "{page}");
 }
+
+/// Clear errors, exit status 2 for usage and 1 for failures, nothing secret printed.
+#[test]
+fn start_up_errors_are_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(BIN).arg("serve").args(args).output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let (code, err) = run(&["--data", data, "--config", "/nonexistent/server.toml"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("/nonexistent/server.toml"), "{err}");
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "public_read = true\n[[tokens]]\nname = \"x\"\ntoken = \"super-secret-token-value-1\"\nroles = [\"root\"]\n").unwrap();
+    let (code, err) = run(&["--data", data, "--config", bad.to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("bad.toml:5"), "{err}");
+    assert!(!err.contains("super-secret-token-value-1"), "{err}");
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let (code, err) = run(&["--data", file.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("not a folder"), "{err}");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let (code, err) = run(&["--data", data, "--addr", &addr]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains(&format!("cannot listen on {addr}")), "{err}");
+}
