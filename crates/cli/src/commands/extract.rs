@@ -117,18 +117,17 @@ fn stem_id(path: &Path) -> String {
     Session::id_from(&path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default())
 }
 
-/// The first 64 KiB of a file, as text.
-fn head(path: &Path) -> std::io::Result<String> {
+/// The first 64 KiB of a file.
+fn head(path: &Path) -> std::io::Result<Vec<u8>> {
     let mut buf = Vec::new();
     fs::File::open(path)?.take(64 * 1024).read_to_end(&mut buf)?;
-    Ok(String::from_utf8_lossy(&buf).into_owned())
+    Ok(buf)
 }
 
 fn read_report(path: &Path) -> anyhow::Result<Report> {
     let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let text = String::from_utf8_lossy(&bytes);
     let name = path.display().to_string();
-    Ok(reports::parse(&text, &name, reports::detect_format(&text, &name)))
+    reports::parse_bytes(&bytes, &name).map_err(|e| anyhow::anyhow!("{name}: error: {e}"))
 }
 
 fn read_transcript(path: &Path) -> anyhow::Result<(Transcript, Vec<Diagnostic>)> {
@@ -178,7 +177,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let mut pending_reports: Vec<(PathBuf, Report)> = Vec::new();
     for path in &args.inputs {
         let is_report = match head(path) {
-            Ok(text) => reports::looks_like_report(&text),
+            Ok(bytes) => reports::bytes_look_like_report(&bytes, &path.display().to_string()),
             Err(e) => {
                 fail(path, &anyhow::Error::from(e).context("cannot read input"));
                 outcome.failed += 1;

@@ -1,5 +1,5 @@
-//! Organisers' session reports (Markdown, plain text, HTML) → findings with
-//! `source: report`.
+//! Organisers' session reports (Markdown, plain text, HTML, DOCX) → findings
+//! with `source: report`.
 //!
 //! Sections are found by their headings ([`heading::section_kind`]: "Key
 //! Takeaways", "Call to Action", "Policy recommendations and suggested ways
@@ -11,6 +11,7 @@
 //! without list items gives one finding per paragraph. A report with no
 //! recognisable section gives a warning, never a silent empty result.
 
+pub mod docx;
 pub mod heading;
 pub mod html;
 
@@ -54,6 +55,34 @@ pub struct Report {
     pub items: Vec<ReportItem>,
     /// Warnings: no recognisable section, empty sections.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses a report file's bytes: DOCX (a zip archive) through [`docx`], with
+/// positions given as paragraph numbers; any other bytes as text (invalid
+/// UTF-8 replaced) in the format [`detect_format`] finds.
+pub fn parse_bytes(bytes: &[u8], name: &str) -> Result<Report, docx::DocxError> {
+    if !docx::is_zip(bytes) {
+        let text = String::from_utf8_lossy(bytes);
+        return Ok(parse(&text, name, detect_format(&text, name)));
+    }
+    let markdown = docx::to_markdown(bytes)?;
+    let mut report = parse(&markdown, name, ReportFormat::Markdown);
+    for item in &mut report.items {
+        item.line = docx::paragraph_of_line(item.line);
+    }
+    for d in &mut report.diagnostics {
+        d.line = d.line.map(docx::paragraph_of_line);
+    }
+    Ok(report)
+}
+
+/// Whether a file's first bytes (and its name) look like a session report:
+/// a DOCX archive, or text for which [`looks_like_report`] holds.
+pub fn bytes_look_like_report(head: &[u8], name: &str) -> bool {
+    if docx::is_zip(head) {
+        return name.to_ascii_lowercase().ends_with(".docx") || !name.contains('.');
+    }
+    looks_like_report(&String::from_utf8_lossy(head))
 }
 
 /// The report format of `text` named `name`: HTML when it has HTML tags,

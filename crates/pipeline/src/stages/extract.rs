@@ -37,15 +37,15 @@ impl Stage for ExtractStage {
         let mut parsed: Vec<Report> = Vec::new();
         for path in &work.inputs.reports {
             let name = path.display().to_string();
-            let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-            if ext == "docx" {
-                work.warnings
-                    .push(format!("{name}: DOCX reports are not read yet: save the report as Markdown, text or HTML"));
-                continue;
-            }
             let bytes = fs::read(path).map_err(|e| PipelineError::io(path, e))?;
-            let text = String::from_utf8_lossy(&bytes);
-            let report = reports::parse(&text, &name, reports::detect_format(&text, &name));
+            let report = match reports::parse_bytes(&bytes, &name) {
+                Ok(report) => report,
+                Err(e) => {
+                    // A damaged report costs its findings, not the session's transcript.
+                    work.warnings.push(format!("{name}: error: {e}"));
+                    continue;
+                }
+            };
             for d in &report.diagnostics {
                 work.warnings.push(d.clone().in_file(name.clone()).to_string());
             }
