@@ -5,6 +5,7 @@
 //! - [`model`]: reading a ggml model's header (what model is this?).
 //! - [`audio`]: recordings decoded and resampled to 16 kHz mono, streaming.
 //! - [`transcribe`]: chunked, guarded whisper.cpp transcription to a [`rapporteur_core::Transcript`].
+//! - [`align`]: human captions put on a recording's timeline by aligning them with the ASR words.
 //! - [`wer`]: word error rate, to measure all of this.
 //!
 //! ```
@@ -16,6 +17,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod align;
 pub mod audio;
 pub mod convert;
 pub mod model;
