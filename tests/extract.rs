@@ -185,3 +185,41 @@ fn eval_meets_the_targets_on_the_held_out_set() {
     assert!(stdout(&table).starts_with("kind "), "{}", stdout(&table));
     assert!(stdout(&table).contains("recommendation"));
 }
+
+/// A report as Word saves it (scripts/make-docx-report.py, python-docx):
+/// heading styles, a bold-line heading, bulleted and numbered lists, a table.
+#[test]
+fn a_word_report_gives_its_items_as_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let docx = fixture("extract/reports/ws-230-report.docx");
+    let out = rapporteur().arg("extract").arg(&docx).args(["--to", "json,md", "-o"]).arg(dir.path()).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let found = json(&dir.path().join("ws-230-report.findings.json"));
+    let items: Vec<(String, String)> = found["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["kind"].as_str().unwrap().to_string(), f["text"].as_str().unwrap().to_string()))
+        .collect();
+    let kinds: Vec<&str> = items.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(kinds, ["takeaway", "takeaway", "takeaway", "call_to_action", "call_to_action"], "{items:?}");
+    assert!(items[1].1.starts_with("Affordability, not coverage, is now the main barrier"), "{items:?}");
+    assert!(items[4].1.contains("training of local technicians"), "{items:?}");
+    assert!(found["findings"].as_array().unwrap().iter().all(|f| f["source"] == "report"));
+
+    // A damaged DOCX is an error naming the file; the other input still works.
+    let broken = dir.path().join("broken.docx");
+    let bytes = fs::read(&docx).unwrap();
+    fs::write(&broken, &bytes[..bytes.len() / 2]).unwrap();
+    let out = rapporteur()
+        .arg("extract")
+        .arg(&broken)
+        .arg(fixture("extract/reports/ws-101.md"))
+        .args(["--to", "json", "-o"])
+        .arg(dir.path().join("second"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("broken.docx: error: not a readable DOCX file"), "{}", stderr(&out));
+    assert!(dir.path().join("second/ws-101.findings.json").is_file());
+}
