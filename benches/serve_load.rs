@@ -62,14 +62,75 @@ const COMMON: &[&str] = &[
     "have", "not", "so", "our", "they", "can", "but", "all", "more", "about", "need", "think", "also",
 ];
 const DOMAIN: &[&str] = &[
-    "internet", "governance", "data", "access", "connectivity", "meaningful", "digital", "divide", "inclusion",
-    "trust", "security", "cybersecurity", "norms", "privacy", "protection", "human", "rights", "stakeholders",
-    "multistakeholder", "governments", "private", "sector", "civil", "society", "technical", "community", "youth",
-    "local", "content", "languages", "infrastructure", "investment", "policy", "regulation", "platforms",
-    "environment", "climate", "sustainability", "artificial", "intelligence", "algorithms", "capacity", "building",
-    "development", "africa", "latin", "america", "asia", "pacific", "europe", "women", "gender", "disability",
-    "accessibility", "affordable", "broadband", "spectrum", "satellite", "networks", "education", "health",
-    "economy", "jobs", "skills", "literacy", "misinformation", "disinformation", "elections", "transparency",
+    "internet",
+    "governance",
+    "data",
+    "access",
+    "connectivity",
+    "meaningful",
+    "digital",
+    "divide",
+    "inclusion",
+    "trust",
+    "security",
+    "cybersecurity",
+    "norms",
+    "privacy",
+    "protection",
+    "human",
+    "rights",
+    "stakeholders",
+    "multistakeholder",
+    "governments",
+    "private",
+    "sector",
+    "civil",
+    "society",
+    "technical",
+    "community",
+    "youth",
+    "local",
+    "content",
+    "languages",
+    "infrastructure",
+    "investment",
+    "policy",
+    "regulation",
+    "platforms",
+    "environment",
+    "climate",
+    "sustainability",
+    "artificial",
+    "intelligence",
+    "algorithms",
+    "capacity",
+    "building",
+    "development",
+    "africa",
+    "latin",
+    "america",
+    "asia",
+    "pacific",
+    "europe",
+    "women",
+    "gender",
+    "disability",
+    "accessibility",
+    "affordable",
+    "broadband",
+    "spectrum",
+    "satellite",
+    "networks",
+    "education",
+    "health",
+    "economy",
+    "jobs",
+    "skills",
+    "literacy",
+    "misinformation",
+    "disinformation",
+    "elections",
+    "transparency",
 ];
 const TRACKS: &[&str] = &["Data", "Environment", "Inclusion", "Trust"];
 const QUERIES: &[&str] = &[
@@ -101,7 +162,12 @@ fn build_meeting(data: &Path) -> usize {
     let mut words = 0;
     for s in 0..MEETING_SESSIONS {
         let mut session = Session::new(format!("ws-{s:03}"));
-        session.title = Some(format!("{} {} and {}", word(&mut rng), DOMAIN[rng.below(DOMAIN.len())], DOMAIN[rng.below(DOMAIN.len())]));
+        session.title = Some(format!(
+            "{} {} and {}",
+            word(&mut rng),
+            DOMAIN[rng.below(DOMAIN.len())],
+            DOMAIN[rng.below(DOMAIN.len())]
+        ));
         session.tracks = vec![TRACKS[s % TRACKS.len()].to_string()];
         session.session_type = Some(["Workshop", "Open Forum", "Main Session"][s % 3].to_string());
         session.room = Some(format!("Room {}", s % 12 + 1));
@@ -128,7 +194,10 @@ fn build_meeting(data: &Path) -> usize {
         std::fs::write(dir.join("transcript.json"), serde_json::to_vec(&transcript).unwrap()).unwrap();
     }
     index.finish().expect("commit");
-    eprintln!("meeting: {MEETING_SESSIONS} sessions, {words} words, indexed in {:.1} s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "meeting: {MEETING_SESSIONS} sessions, {words} words, indexed in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     words
 }
 
@@ -161,12 +230,16 @@ fn main() {
     std::fs::write(dir.path().join("server.toml"), config).unwrap();
     let started = Instant::now();
     let server = Server::start(Path::new(&bin), &data, Some(&dir.path().join("server.toml")), &[]);
-    eprintln!("server ready in {:.2} s (loading {MEETING_SESSIONS} published sessions)", started.elapsed().as_secs_f64());
+    eprintln!(
+        "server ready in {:.2} s (loading {MEETING_SESSIONS} published sessions)",
+        started.elapsed().as_secs_f64()
+    );
     let addr = server.addr.clone();
 
     // Send time of every chunk, by session and seq.
     let chunks = (seconds * rate) as usize;
-    let sent: Arc<Vec<Mutex<Vec<Option<Instant>>>>> = Arc::new((0..sessions).map(|_| Mutex::new(vec![None; chunks + 1])).collect());
+    let sent: Arc<Vec<Mutex<Vec<Option<Instant>>>>> =
+        Arc::new((0..sessions).map(|_| Mutex::new(vec![None; chunks + 1])).collect());
     let stop = Arc::new(AtomicBool::new(false));
     let visible: Arc<Mutex<Vec<f64>>> = Arc::new(Mutex::new(Vec::new()));
     let searches: Arc<Mutex<Vec<f64>>> = Arc::new(Mutex::new(Vec::new()));
@@ -177,9 +250,11 @@ fn main() {
     let mut reader_threads = Vec::new();
     for r in 0..readers {
         let session = r % sessions;
-        let (events_addr, sent, visible, events_stop, lagged) = (addr.clone(), sent.clone(), visible.clone(), stop.clone(), lagged.clone());
+        let (events_addr, sent, visible, events_stop, lagged) =
+            (addr.clone(), sent.clone(), visible.clone(), stop.clone(), lagged.clone());
         reader_threads.push(std::thread::spawn(move || {
-            let mut events = Events::open(&events_addr, &format!("/live/live-{session:03}/events")).expect("live events");
+            let mut events =
+                Events::open(&events_addr, &format!("/live/live-{session:03}/events")).expect("live events");
             let mut seen = vec![false; chunks + 1];
             while !events_stop.load(Ordering::Relaxed) {
                 let Ok((name, data)) = events.next() else { break };
@@ -244,7 +319,12 @@ fn main() {
                 let body = format!("s{s}c{seq} governments should invest in networks{end}");
                 let t = Instant::now();
                 sent[s].lock().unwrap()[seq] = Some(t);
-                match client.send("POST", &format!("/ingest/live-{s:03}/zoom?seq={seq}&lang=en-US"), &[("Authorization", &auth)], body.as_bytes()) {
+                match client.send(
+                    "POST",
+                    &format!("/ingest/live-{s:03}/zoom?seq={seq}&lang=en-US"),
+                    &[("Authorization", &auth)],
+                    body.as_bytes(),
+                ) {
                     Ok(r) if r.status == 200 => times.push(t.elapsed().as_secs_f64() * 1e3),
                     Ok(r) => {
                         eprintln!("live-{s:03} seq {seq}: {} {}", r.status, r.text());
@@ -314,7 +394,13 @@ fn main() {
     println!("serve_load: {sessions} live sessions x {rate} chunks/s for {seconds} s ({load_seconds:.1} s), {readers} readers (live page + a search a second), meeting index {MEETING_SESSIONS} sessions / ~{} words", MEETING_SESSIONS * WORDS_PER_SESSION);
     println!("  ingest (POST to 200, journaled and fsynced): {}", percentiles(ingest.lock().unwrap().clone()));
     println!("  caption visible on the live event stream:     {}", percentiles(visible.lock().unwrap().clone()));
-    println!("  chunks: {} posted, {} acknowledged, {} failed, {lost} lost, {duplicated} duplicated; {} lagged readers", sessions * chunks, posted, failures.load(Ordering::Relaxed), lagged.load(Ordering::Relaxed));
+    println!(
+        "  chunks: {} posted, {} acknowledged, {} failed, {lost} lost, {duplicated} duplicated; {} lagged readers",
+        sessions * chunks,
+        posted,
+        failures.load(Ordering::Relaxed),
+        lagged.load(Ordering::Relaxed)
+    );
     println!("  search under load (HTTP /api/search):        {}", percentiles(under_load));
     println!("  search, quiet server (HTTP /api/search):     {}", percentiles(quiet));
     for (q, times) in QUERIES.iter().zip(by_query) {

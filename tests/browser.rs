@@ -90,14 +90,18 @@ impl Driver {
             .send("POST", "/session", &[("Content-Type", "application/json")], capabilities.to_string().as_bytes())
             .expect("chromedriver answers");
         let v = r.json();
-        let session = v["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no WebDriver session: {v}")).to_string();
+        let session =
+            v["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no WebDriver session: {v}")).to_string();
         Driver { child, client, session }
     }
 
     fn call(&mut self, method: &str, path: &str, body: Value) -> Value {
         let path = format!("/session/{}{path}", self.session);
         let bytes = if method == "GET" { Vec::new() } else { body.to_string().into_bytes() };
-        let r = self.client.send(method, &path, &[("Content-Type", "application/json")], &bytes).expect("chromedriver answers");
+        let r = self
+            .client
+            .send(method, &path, &[("Content-Type", "application/json")], &bytes)
+            .expect("chromedriver answers");
         let v = r.json();
         assert!(r.status == 200, "WebDriver {method} {path}: {v}");
         v["value"].clone()
@@ -190,9 +194,7 @@ fn silent_wav(seconds: u32) -> Vec<u8> {
     let mut wav = b"RIFF".to_vec();
     wav.extend_from_slice(&(36 + samples * 2).to_le_bytes());
     wav.extend_from_slice(b"WAVEfmt ");
-    for v in [16u32] {
-        wav.extend_from_slice(&v.to_le_bytes());
-    }
+    wav.extend_from_slice(&16u32.to_le_bytes());
     wav.extend_from_slice(&1u16.to_le_bytes());
     wav.extend_from_slice(&1u16.to_le_bytes());
     wav.extend_from_slice(&rate.to_le_bytes());
@@ -249,14 +251,18 @@ fn session_page_search_and_live_page_in_chromium() {
     assert_eq!(title, "Community networks for rural connectivity");
     let segments = driver.js("return document.querySelectorAll('.transcript .seg').length");
     assert_eq!(segments, 4);
-    let highlighted = driver.js("return Array.from(document.querySelectorAll('.seg.finding .text')).map(e => e.textContent)");
+    let highlighted =
+        driver.js("return Array.from(document.querySelectorAll('.seg.finding .text')).map(e => e.textContent)");
     assert!(highlighted.to_string().contains("Governments should invest"), "{highlighted}");
     let speakers = driver.js("return document.body.innerText");
     assert!(speakers.as_str().unwrap().contains("JOHN OKAFOR"));
     // The player must have loaded its metadata before it can seek.
     driver.wait_js("the player's metadata", "return document.getElementById('player').readyState >= 1");
     driver.click(".transcript .seg:nth-child(3) a.t");
-    let time = driver.wait_js("the player to seek", "var t = document.getElementById('player').currentTime; return t >= 12 ? t : null");
+    let time = driver.wait_js(
+        "the player to seek",
+        "var t = document.getElementById('player').currentTime; return t >= 12 ? t : null",
+    );
     assert!((12.0..13.5).contains(&time.as_f64().unwrap()), "player at {time}");
     assert!(driver.js("return location.hash").as_str().unwrap().starts_with("#t=12"));
     driver.screenshot("session");
@@ -266,8 +272,12 @@ fn session_page_search_and_live_page_in_chromium() {
     driver.wait_js("the search page", "return location.pathname === '/search' && document.getElementById('total')");
     let total = driver.js("return document.getElementById('total').textContent");
     assert!(!total.as_str().unwrap().starts_with("0 "), "{total}");
-    let marks = driver.js("return Array.from(document.querySelectorAll('.snippet mark')).map(e => e.textContent.toLowerCase())");
-    assert!(marks.as_array().unwrap().iter().all(|m| m == "spectrum") && !marks.as_array().unwrap().is_empty(), "{marks}");
+    let marks = driver
+        .js("return Array.from(document.querySelectorAll('.snippet mark')).map(e => e.textContent.toLowerCase())");
+    assert!(
+        marks.as_array().unwrap().iter().all(|m| m == "spectrum") && !marks.as_array().unwrap().is_empty(),
+        "{marks}"
+    );
     driver.click("ul[data-facet=kind] li a");
     driver.wait_js("the facet applied", "return location.search.indexOf('kind=') >= 0");
     let kinds = driver.js("return Array.from(document.querySelectorAll('.hit .kind')).map(e => e.textContent)");
@@ -287,7 +297,12 @@ fn session_page_search_and_live_page_in_chromium() {
     for (n, chunk) in chunks.iter().enumerate() {
         let posted = Instant::now();
         let r = poster
-            .send("POST", &format!("/ingest/ws-live/zoom?seq={}&lang=en-US", n + 1), &[("Authorization", &auth)], chunk.as_bytes())
+            .send(
+                "POST",
+                &format!("/ingest/ws-live/zoom?seq={}&lang=en-US", n + 1),
+                &[("Authorization", &auth)],
+                chunk.as_bytes(),
+            )
             .unwrap();
         assert_eq!(r.status, 200);
         let needle = chunk.trim().split(' ').take(3).collect::<Vec<_>>().join(" ");
@@ -309,10 +324,16 @@ fn session_page_search_and_live_page_in_chromium() {
     assert_eq!(count_each(&mut driver), vec![1, 1, 1]);
     let rows = driver.js("return document.querySelectorAll('#segments .seg').length").as_u64().unwrap();
     let pending = driver.js("return document.getElementById('pending').textContent");
-    assert!(rows == 2 && pending.as_str().unwrap().contains("Libraries are where") || rows == 3, "{rows} rows, pending {pending}");
+    assert!(
+        rows == 2 && pending.as_str().unwrap().contains("Libraries are where") || rows == 3,
+        "{rows} rows, pending {pending}"
+    );
     // A reload shows the same thing once (the stream starts with a reset).
     driver.goto(&format!("{base}/live/ws-live"));
-    driver.wait_js("the snapshot", "return document.getElementById('live').innerText.indexOf('Libraries are where') >= 0");
+    driver.wait_js(
+        "the snapshot",
+        "return document.getElementById('live').innerText.indexOf('Libraries are where') >= 0",
+    );
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(count_each(&mut driver), vec![1, 1, 1]);
     let shot = driver.screenshot("live");

@@ -91,7 +91,9 @@ fn live_ingest_endpoints_tokens_limits_and_ids() {
     let h: &[(&str, &str)] = &[("Authorization", &auth), ("Content-Type", "text/plain")];
 
     // Zoom: numbered posts; a retried seq is acknowledged and applied once.
-    for (seq, text) in [(1, "Good morning everyone. "), (2, "Governments should invest "), (3, "in community networks. ")] {
+    for (seq, text) in
+        [(1, "Good morning everyone. "), (2, "Governments should invest "), (3, "in community networks. ")]
+    {
         let r = server.send("POST", &format!("/ingest/ws-1/zoom?seq={seq}&lang=en-US"), h, text.as_bytes());
         assert_eq!(r.status, 200, "{}", r.text());
     }
@@ -119,7 +121,8 @@ fn live_ingest_endpoints_tokens_limits_and_ids() {
     let text = live_text(&server, "ws-1");
     assert!(text.contains("Rural areas need more support."), "{text}");
     assert!(!text.contains("mire"), "{text}");
-    let r = server.send("POST", "/ingest/ws-1/streamtext", &[("Authorization", &auth), ("X-Timestamp", "yesterday")], b"x");
+    let r =
+        server.send("POST", "/ingest/ws-1/streamtext", &[("Authorization", &auth), ("X-Timestamp", "yesterday")], b"x");
     assert_eq!(r.status, 400);
     assert!(r.text().contains("X-Timestamp"), "{}", r.text());
 
@@ -257,13 +260,15 @@ pub fn silent_wav(seconds: u32) -> Vec<u8> {
 fn uploads_jobs_pages_search_downloads_and_read_access() {
     let dir = tempfile::tempdir().unwrap();
     let config = config(dir.path(), false);
-    let server = Server::start(Path::new(BIN), &dir.path().join("data"), Some(&config), &[("RAPPORTEUR_DRAFT_INTERVAL", "1")]);
+    let server =
+        Server::start(Path::new(BIN), &dir.path().join("data"), Some(&config), &[("RAPPORTEUR_DRAFT_INTERVAL", "1")]);
     let up = bearer(UPLOAD);
     let rd = bearer(READ);
 
     // PUT: metadata, captions, a recording.
     let meta = "title = \"Community networks for rural connectivity\"\ntype = \"Workshop\"\ntracks = [\"Inclusion\"]\nroom = \"Room 3\"\ndate = \"2026-11-23\"\ntime = \"10:00\"\n";
-    let r = server.send("PUT", "/api/sessions/ws-9/metadata?name=session.toml", &[("Authorization", &up)], meta.as_bytes());
+    let r =
+        server.send("PUT", "/api/sessions/ws-9/metadata?name=session.toml", &[("Authorization", &up)], meta.as_bytes());
     assert_eq!(r.status, 202, "{}", r.text());
     let job = r.json()["job"].as_str().unwrap().to_string();
     assert_eq!(wait_job(&server, &job)["state"], "done");
@@ -302,10 +307,20 @@ fn uploads_jobs_pages_search_downloads_and_read_access() {
     );
     assert_eq!(r.status, 400, "{}", r.text());
     let body = multipart("B", &[("photo", "x.jpg", b"123")]);
-    let r = server.send("POST", "/api/sessions/ws-8/upload", &[("Authorization", &up), ("Content-Type", "multipart/form-data; boundary=B")], &body);
+    let r = server.send(
+        "POST",
+        "/api/sessions/ws-8/upload",
+        &[("Authorization", &up), ("Content-Type", "multipart/form-data; boundary=B")],
+        &body,
+    );
     assert_eq!(r.status, 400);
     assert!(r.text().contains("captions, recording, report or metadata"), "{}", r.text());
-    let r = server.send("POST", "/api/sessions/ws-8/upload", &[("Authorization", &up), ("Content-Type", "text/plain")], b"x");
+    let r = server.send(
+        "POST",
+        "/api/sessions/ws-8/upload",
+        &[("Authorization", &up), ("Content-Type", "text/plain")],
+        b"x",
+    );
     assert!(r.status == 400 || r.status == 415, "{} {}", r.status, r.text());
     let r = server.send("PUT", "/api/sessions/ws-8/captions", &[("Authorization", &up)], b"");
     assert_eq!(r.status, 400);
@@ -318,7 +333,12 @@ fn uploads_jobs_pages_search_downloads_and_read_access() {
     let r = server.send("PUT", "/api/sessions/ws-8/metadata", &[("Authorization", &up)], &vec![b'#'; 5000]);
     assert_eq!(r.status, 413, "metadata has its own, smaller limit");
     let body = multipart("B", &[("captions", "big.vtt", &big)]);
-    let r = server.send("POST", "/api/sessions/ws-8/upload", &[("Authorization", &up), ("Content-Type", "multipart/form-data; boundary=B")], &body);
+    let r = server.send(
+        "POST",
+        "/api/sessions/ws-8/upload",
+        &[("Authorization", &up), ("Content-Type", "multipart/form-data; boundary=B")],
+        &body,
+    );
     assert_eq!(r.status, 413, "{}", r.text());
     let r = server.send("PUT", "/api/sessions/ws-8/captions", &[("Authorization", &bearer(INGEST))], VTT.as_bytes());
     assert_eq!(r.status, 403);
@@ -407,7 +427,8 @@ fn uploads_jobs_pages_search_downloads_and_read_access() {
     assert!(v["facets"]["speaker"].as_array().unwrap().iter().any(|f| f["value"] == "JOHN OKAFOR"), "{v}");
     let r = server.send("GET", "/api/search?q=spectrum&kind=call_to_action", &[("Authorization", &rd)], b"");
     assert!(r.json()["hits"].as_array().unwrap().iter().all(|h| h["kind"] == "call_to_action"));
-    let page = server.send("GET", "/search?q=%22community+networks%22&track=Inclusion", &[("Authorization", &rd)], b"").text();
+    let page =
+        server.send("GET", "/search?q=%22community+networks%22&track=Inclusion", &[("Authorization", &rd)], b"").text();
     assert!(page.contains("<mark>community</mark> <mark>networks</mark>"), "{page}");
     assert!(page.contains("data-facet=\"speaker\""), "{page}");
     assert!(page.contains("href=\"/sessions/ws-9#t="), "{page}");
@@ -418,7 +439,8 @@ fn uploads_jobs_pages_search_downloads_and_read_access() {
 
     // Sessions and jobs as JSON.
     let v = server.send("GET", "/api/sessions", &[("Authorization", &rd)], b"").json();
-    let ids: Vec<&str> = v["sessions"].as_array().unwrap().iter().map(|s| s["session"]["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> =
+        v["sessions"].as_array().unwrap().iter().map(|s| s["session"]["id"].as_str().unwrap()).collect();
     assert!(ids.contains(&"ws-8") && ids.contains(&"ws-9"), "{ids:?}");
     assert_eq!(server.send("GET", "/api/sessions/ws-404", &[("Authorization", &rd)], b"").status, 404);
 
@@ -490,7 +512,12 @@ fn kill_9_loses_nothing_acknowledged() {
     let auth = bearer(INGEST);
 
     // An upload acknowledged just before the kill.
-    let r = server.send("PUT", "/api/sessions/ws-c/captions?name=c.vtt", &[("Authorization", &bearer(UPLOAD))], VTT.as_bytes());
+    let r = server.send(
+        "PUT",
+        "/api/sessions/ws-c/captions?name=c.vtt",
+        &[("Authorization", &bearer(UPLOAD))],
+        VTT.as_bytes(),
+    );
     assert_eq!(r.status, 202);
 
     // A poster keeps going while the server is killed under it.
@@ -499,7 +526,12 @@ fn kill_9_loses_nothing_acknowledged() {
         let mut acked = Vec::new();
         for seq in 1..=100_000u64 {
             let body = format!("w{seq}. ");
-            match client.send("POST", &format!("/ingest/ws-1/zoom?seq={seq}&lang=en"), &[("Authorization", &auth)], body.as_bytes()) {
+            match client.send(
+                "POST",
+                &format!("/ingest/ws-1/zoom?seq={seq}&lang=en"),
+                &[("Authorization", &auth)],
+                body.as_bytes(),
+            ) {
                 Ok(r) if r.status == 200 => acked.push(seq),
                 Ok(r) => panic!("seq {seq}: {} {}", r.status, r.text()),
                 Err(_) => break,
@@ -513,7 +545,12 @@ fn kill_9_loses_nothing_acknowledged() {
     assert!(acked.len() > 20, "only {} chunks were acknowledged before the kill", acked.len());
 
     let server = Server::start(Path::new(BIN), &data, Some(&config), &[]);
-    let last: u64 = server.send("GET", "/ingest/ws-1/zoom/seq", &[("Authorization", &bearer(INGEST))], b"").text().trim().parse().unwrap();
+    let last: u64 = server
+        .send("GET", "/ingest/ws-1/zoom/seq", &[("Authorization", &bearer(INGEST))], b"")
+        .text()
+        .trim()
+        .parse()
+        .unwrap();
     let max_acked = *acked.last().unwrap();
     // The post in flight at the kill may have been journaled without its answer.
     assert!(last == max_acked || last == max_acked + 1, "last seq {last}, last acknowledged {max_acked}");
@@ -532,7 +569,12 @@ fn kill_9_loses_nothing_acknowledged() {
     });
     assert!(vtt.contains("Governments should invest in community"), "{vtt}");
     // Retries after the restart are still recognised.
-    let r = server.send("POST", &format!("/ingest/ws-1/zoom?seq={max_acked}"), &[("Authorization", &bearer(INGEST))], b"again");
+    let r = server.send(
+        "POST",
+        &format!("/ingest/ws-1/zoom?seq={max_acked}"),
+        &[("Authorization", &bearer(INGEST))],
+        b"again",
+    );
     assert!(r.text().contains("retry"), "{}", r.text());
 }
 
@@ -553,13 +595,24 @@ fn a_recording_without_captions_is_transcribed() {
     let dir = tempfile::tempdir().unwrap();
     let wav = dir.path().join("speech.wav");
     let said = "Governments should invest in community networks to connect rural areas.";
-    let status = std::process::Command::new("espeak-ng").args(["-s", "140", "-w"]).arg(&wav).arg(said).status().unwrap();
+    let status =
+        std::process::Command::new("espeak-ng").args(["-s", "140", "-w"]).arg(&wav).arg(said).status().unwrap();
     assert!(status.success());
     let config = dir.path().join("asr.toml");
-    std::fs::write(&config, format!("public_read = true\n[[tokens]]\nname = \"desk\"\ntoken = \"{UPLOAD}\"\nroles = [\"upload\"]\n")).unwrap();
+    std::fs::write(
+        &config,
+        format!("public_read = true\n[[tokens]]\nname = \"desk\"\ntoken = \"{UPLOAD}\"\nroles = [\"upload\"]\n"),
+    )
+    .unwrap();
     let models = models.to_string_lossy().into_owned();
-    let server = Server::start(Path::new(BIN), &dir.path().join("data"), Some(&config), &[("RAPPORTEUR_MODELS", &models)]);
-    let r = server.send("PUT", "/api/sessions/ws-a/recording?name=speech.wav", &[("Authorization", &bearer(UPLOAD))], &std::fs::read(&wav).unwrap());
+    let server =
+        Server::start(Path::new(BIN), &dir.path().join("data"), Some(&config), &[("RAPPORTEUR_MODELS", &models)]);
+    let r = server.send(
+        "PUT",
+        "/api/sessions/ws-a/recording?name=speech.wav",
+        &[("Authorization", &bearer(UPLOAD))],
+        &std::fs::read(&wav).unwrap(),
+    );
     assert_eq!(r.status, 202, "{}", r.text());
     let done = wait_job(&server, "ws-a.1");
     assert_eq!(done["state"], "done", "{done}");
@@ -568,7 +621,8 @@ fn a_recording_without_captions_is_transcribed() {
         let r = server.get("/sessions/ws-a/transcript.json");
         (r.status == 200).then(|| r.json())
     });
-    let text: String = json["segments"].as_array().unwrap().iter().map(|s| s["text"].as_str().unwrap().to_lowercase()).collect();
+    let text: String =
+        json["segments"].as_array().unwrap().iter().map(|s| s["text"].as_str().unwrap().to_lowercase()).collect();
     assert!(text.contains("community networks"), "{text}");
     assert_eq!(json["segments"][0]["source"], "asr");
     let page = server.get("/sessions/ws-a").text();
@@ -589,7 +643,11 @@ fn start_up_errors_are_clear() {
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("/nonexistent/server.toml"), "{err}");
     let bad = dir.path().join("bad.toml");
-    std::fs::write(&bad, "public_read = true\n[[tokens]]\nname = \"x\"\ntoken = \"super-secret-token-value-1\"\nroles = [\"root\"]\n").unwrap();
+    std::fs::write(
+        &bad,
+        "public_read = true\n[[tokens]]\nname = \"x\"\ntoken = \"super-secret-token-value-1\"\nroles = [\"root\"]\n",
+    )
+    .unwrap();
     let (code, err) = run(&["--data", data, "--config", bad.to_str().unwrap()]);
     assert_eq!(code, Some(1), "{err}");
     assert!(err.contains("bad.toml:5"), "{err}");

@@ -137,7 +137,13 @@ impl Client {
     }
 
     /// Sends a request and reads the answer; the connection is kept.
-    pub fn send(&mut self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> std::io::Result<Response> {
+    pub fn send(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> std::io::Result<Response> {
         let result = self.try_send(method, path, headers, body);
         if result.is_err() {
             self.reader = None;
@@ -145,7 +151,13 @@ impl Client {
         result
     }
 
-    fn try_send(&mut self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> std::io::Result<Response> {
+    fn try_send(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> std::io::Result<Response> {
         let addr = self.addr.clone();
         let reader = self.stream()?;
         let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\n");
@@ -268,7 +280,10 @@ impl Events {
         if status != 200 {
             return Err(std::io::Error::other(format!("events: status {status}")));
         }
-        if !headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.eq_ignore_ascii_case("chunked")) {
+        if !headers
+            .iter()
+            .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.eq_ignore_ascii_case("chunked"))
+        {
             return Err(std::io::Error::other("events: expected a chunked stream"));
         }
         Ok(Events { lines: BufReader::new(Chunked { inner: reader, left: 0, done: false }) })
@@ -331,7 +346,10 @@ pub fn url(text: &str) -> String {
 
 /// A folder for screenshots and other artefacts: `$CARGO_TARGET_DIR/test-artifacts/`.
 pub fn artifacts_dir(target_tmp: &str) -> PathBuf {
-    let dir = Path::new(target_tmp).parent().map(|p| p.join("test-artifacts")).unwrap_or_else(|| PathBuf::from("test-artifacts"));
+    let dir = Path::new(target_tmp)
+        .parent()
+        .map(|p| p.join("test-artifacts"))
+        .unwrap_or_else(|| PathBuf::from("test-artifacts"));
     std::fs::create_dir_all(&dir).expect("artefacts folder");
     dir
 }

@@ -21,7 +21,8 @@ fn read_access(app: &App, headers: &HeaderMap, params: &Params) -> Result<(), Ap
 /// A session's summary.
 pub fn summary(session: &crate::session::SessionState) -> serde_json::Value {
     let inner = session.lock();
-    let transcript_segments = inner.uploaded_transcript.as_ref().map_or(inner.live_segments.len(), |t| t.segments.len());
+    let transcript_segments =
+        inner.uploaded_transcript.as_ref().map_or(inner.live_segments.len(), |t| t.segments.len());
     serde_json::json!({
         "session": inner.meta,
         "live": {
@@ -42,16 +43,29 @@ fn session_last_seq(inner: &crate::session::Inner) -> Option<u64> {
 }
 
 /// `GET /api/sessions`.
-pub async fn sessions(State(app): State<Arc<App>>, params: Params, headers: HeaderMap) -> Result<Json<serde_json::Value>, ApiError> {
+pub async fn sessions(
+    State(app): State<Arc<App>>,
+    params: Params,
+    headers: HeaderMap,
+) -> Result<Json<serde_json::Value>, ApiError> {
     read_access(&app, &headers, &params)?;
-    let list: Vec<serde_json::Value> =
-        app.sessions().iter().filter(|s| !crate::session::SessionState::is_empty(&s.lock())).map(|s| summary(s)).collect();
+    let list: Vec<serde_json::Value> = app
+        .sessions()
+        .iter()
+        .filter(|s| !crate::session::SessionState::is_empty(&s.lock()))
+        .map(|s| summary(s))
+        .collect();
     Ok(Json(serde_json::json!({ "sessions": list })))
 }
 
 /// `GET /api/sessions/{id}`: metadata, live state, jobs; `?text=1` adds the
 /// live segments.
-pub async fn session(State(app): State<Arc<App>>, Path(id): Path<String>, params: Params, headers: HeaderMap) -> Result<Json<serde_json::Value>, ApiError> {
+pub async fn session(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    params: Params,
+    headers: HeaderMap,
+) -> Result<Json<serde_json::Value>, ApiError> {
     if !rapporteur_core::Session::is_valid_id(&id) {
         return Err(ApiError::bad_id(&id));
     }
@@ -66,7 +80,12 @@ pub async fn session(State(app): State<Arc<App>>, Path(id): Path<String>, params
 }
 
 /// `GET /api/jobs/{SESSION.N}`.
-pub async fn job(State(app): State<Arc<App>>, Path(job): Path<String>, params: Params, headers: HeaderMap) -> Result<Json<serde_json::Value>, ApiError> {
+pub async fn job(
+    State(app): State<Arc<App>>,
+    Path(job): Path<String>,
+    params: Params,
+    headers: HeaderMap,
+) -> Result<Json<serde_json::Value>, ApiError> {
     let (id, number) = job
         .rsplit_once('.')
         .and_then(|(id, n)| Some((id.to_string(), n.parse::<u64>().ok()?)))
@@ -89,12 +108,19 @@ pub fn search_request(params: &HashMap<String, String>) -> Result<SearchRequest,
     let number = |key: &str, default: usize| -> Result<usize, ApiError> {
         match text(key) {
             None => Ok(default),
-            Some(v) => v.parse().map_err(|_| ApiError::bad_request(format!("{key} `{}` is not a whole number", v.chars().take(20).collect::<String>()))),
+            Some(v) => v.parse().map_err(|_| {
+                ApiError::bad_request(format!(
+                    "{key} `{}` is not a whole number",
+                    v.chars().take(20).collect::<String>()
+                ))
+            }),
         }
     };
     let doc = match text("doc") {
         None => None,
-        Some(d) => Some(DocKind::from_name(&d).ok_or_else(|| ApiError::bad_request("doc is session, segment or finding"))?),
+        Some(d) => {
+            Some(DocKind::from_name(&d).ok_or_else(|| ApiError::bad_request("doc is session, segment or finding"))?)
+        }
     };
     let mut request = SearchRequest::new(text("q").unwrap_or_default()).with_filters(Filters {
         track: text("track"),
@@ -113,17 +139,20 @@ pub fn search_request(params: &HashMap<String, String>) -> Result<SearchRequest,
 /// Runs a search off the async threads.
 pub async fn run_search(app: &Arc<App>, request: SearchRequest) -> Result<SearchResults, ApiError> {
     let app = app.clone();
-    tokio::task::spawn_blocking(move || app.index.search(&request))
-        .await
-        .map_err(|e| ApiError::internal(&e))?
-        .map_err(|e| match e {
+    tokio::task::spawn_blocking(move || app.index.search(&request)).await.map_err(|e| ApiError::internal(&e))?.map_err(
+        |e| match e {
             rapporteur_index::IndexError::Query { .. } => ApiError::bad_request(e.to_string()),
             other => ApiError::internal(&other),
-        })
+        },
+    )
 }
 
 /// `GET /api/search?q=...`.
-pub async fn search(State(app): State<Arc<App>>, params: Params, headers: HeaderMap) -> Result<Json<SearchResults>, ApiError> {
+pub async fn search(
+    State(app): State<Arc<App>>,
+    params: Params,
+    headers: HeaderMap,
+) -> Result<Json<SearchResults>, ApiError> {
     read_access(&app, &headers, &params)?;
     let request = search_request(&params)?;
     Ok(Json(run_search(&app, request).await?))

@@ -88,7 +88,13 @@ impl App {
     }
 
     /// Checks the request's token for `role` on `session`.
-    pub fn authorize(&self, headers: &HeaderMap, query_token: Option<&str>, role: Role, session: Option<&str>) -> Result<(), ApiError> {
+    pub fn authorize(
+        &self,
+        headers: &HeaderMap,
+        query_token: Option<&str>,
+        role: Role,
+        session: Option<&str>,
+    ) -> Result<(), ApiError> {
         if let Some(id) = session {
             if !Session::is_valid_id(id) {
                 return Err(ApiError::bad_id(id));
@@ -120,7 +126,10 @@ impl App {
             return Ok(session.clone());
         }
         if sessions.len() >= MAX_SESSIONS {
-            return Err(ApiError { status: axum::http::StatusCode::SERVICE_UNAVAILABLE, message: format!("the server holds {MAX_SESSIONS} sessions, its limit") });
+            return Err(ApiError {
+                status: axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                message: format!("the server holds {MAX_SESSIONS} sessions, its limit"),
+            });
         }
         let session = Arc::new(SessionState::new(id, &self.journal_dir()));
         sessions.insert(id.to_string(), session.clone());
@@ -139,7 +148,11 @@ impl App {
 }
 
 /// Opens the data folder, replays every journal and starts the workers.
-pub fn open(config: Config, data: &Path, hooks: Hooks) -> Result<(Arc<App>, Vec<std::thread::JoinHandle<()>>), ServerError> {
+pub fn open(
+    config: Config,
+    data: &Path,
+    hooks: Hooks,
+) -> Result<(Arc<App>, Vec<std::thread::JoinHandle<()>>), ServerError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| ServerError::Io { path, source }
@@ -196,7 +209,12 @@ pub fn open(config: Config, data: &Path, hooks: Hooks) -> Result<(Arc<App>, Vec<
     for session in &replayed {
         let pending: Vec<u64> = {
             let inner = session.lock();
-            inner.jobs.iter().filter(|(_, j)| matches!(j.state, JobState::Queued | JobState::Running)).map(|(n, _)| *n).collect()
+            inner
+                .jobs
+                .iter()
+                .filter(|(_, j)| matches!(j.state, JobState::Queued | JobState::Running))
+                .map(|(n, _)| *n)
+                .collect()
         };
         for job in pending {
             app.queue_job(session.clone(), job);
@@ -230,7 +248,10 @@ fn load_published(data: &Path, journal_dir: &Path, sessions: &mut BTreeMap<Strin
     for id in ids {
         match published::read(&dir.join(&id), &id) {
             Ok(Some((transcript, findings, extra))) => {
-                sessions.insert(id.clone(), Arc::new(SessionState::published(&id, journal_dir, transcript, findings, extra)));
+                sessions.insert(
+                    id.clone(),
+                    Arc::new(SessionState::published(&id, journal_dir, transcript, findings, extra)),
+                );
                 count += 1;
             }
             Ok(None) => {}
@@ -361,11 +382,18 @@ async fn stop_signal() {
 /// Serves until Ctrl-C or SIGTERM: binds `addr`, opens `data` (replaying its
 /// journals and loading what was published there), then calls `ready` with
 /// the address it listens on (port 0 picks a free one).
-pub async fn serve(config: Config, data: &Path, addr: &str, hooks: Hooks, ready: impl FnOnce(SocketAddr) + Send) -> Result<(), ServerError> {
+pub async fn serve(
+    config: Config,
+    data: &Path,
+    addr: &str,
+    hooks: Hooks,
+    ready: impl FnOnce(SocketAddr) + Send,
+) -> Result<(), ServerError> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| ServerError::Bind { addr: addr.to_string(), source })?;
-    let local: SocketAddr = listener.local_addr().map_err(|source| ServerError::Bind { addr: addr.to_string(), source })?;
+    let local: SocketAddr =
+        listener.local_addr().map_err(|source| ServerError::Bind { addr: addr.to_string(), source })?;
     let data = data.to_path_buf();
     let (app, _workers) = tokio::task::spawn_blocking(move || open(config, &data, hooks))
         .await

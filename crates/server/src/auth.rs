@@ -96,7 +96,8 @@ mod tests {
         use Denied::*;
         use Role::*;
         // (token, role, session, expected)
-        let table: &[(Option<&str>, Role, Option<&str>, Result<(), Denied>)] = &[
+        type Case<'a> = (Option<&'a str>, Role, Option<&'a str>, Result<(), Denied>);
+        let table: &[Case<'_>] = &[
             (Some("ingest-token-ws-1"), Ingest, Some("ws-1"), Ok(())),
             (Some("ingest-token-ws-1"), Ingest, Some("ws-2"), Err(Forbidden)),
             (Some("ingest-token-ws-1"), Upload, Some("ws-1"), Err(Forbidden)),

@@ -32,7 +32,12 @@ pub struct Drafts {
 impl Drafts {
     /// The drafts of the data folder `data`.
     pub fn new(data: &Path) -> Drafts {
-        Drafts { dir: data.join(DRAFTS_DIR), cached: Mutex::new(None), dirty: AtomicBool::new(false), drafting: Mutex::new(()) }
+        Drafts {
+            dir: data.join(DRAFTS_DIR),
+            cached: Mutex::new(None),
+            dirty: AtomicBool::new(false),
+            drafting: Mutex::new(()),
+        }
     }
 
     fn json_path(&self) -> PathBuf {
@@ -100,7 +105,8 @@ impl Drafts {
             force_tfidf: false,
             batch: 0,
         });
-        let draft = rapporteur_draft::draft(&meeting, None, &mut embedder, &DraftOptions::default()).map_err(|e| e.to_string())?;
+        let draft = rapporteur_draft::draft(&meeting, None, &mut embedder, &DraftOptions::default())
+            .map_err(|e| e.to_string())?;
         for format in [Format::Json, Format::Markdown, Format::Html] {
             let bytes = render::render(&draft, format).map_err(|e| e.to_string())?;
             let path = self.dir.join(format!("messages.{}", format.extension()));

@@ -84,12 +84,18 @@ impl ApiError {
     }
     /// 413 with the limit.
     pub fn too_large(limit: usize) -> Self {
-        ApiError { status: StatusCode::PAYLOAD_TOO_LARGE, message: format!("the body is larger than the {limit}-byte limit") }
+        ApiError {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            message: format!("the body is larger than the {limit}-byte limit"),
+        }
     }
     /// 500: logged in full, answered briefly.
     pub fn internal(error: &dyn std::fmt::Display) -> Self {
         eprintln!("error: {error}");
-        ApiError { status: StatusCode::INTERNAL_SERVER_ERROR, message: "internal error: the server log has the details".into() }
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            message: "internal error: the server log has the details".into(),
+        }
     }
     /// The invalid-session-id error.
     pub fn bad_id(id: &str) -> Self {
@@ -111,8 +117,9 @@ impl From<crate::auth::Denied> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = (self.status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], format!("{}\n", self.message))
-            .into_response();
+        let mut response =
+            (self.status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], format!("{}\n", self.message))
+                .into_response();
         if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
         }

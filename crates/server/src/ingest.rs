@@ -19,7 +19,12 @@ use crate::ApiError;
 type Params = Query<HashMap<String, String>>;
 
 /// Checks the token and the session id, and opens the session.
-async fn ingest_session(app: &Arc<App>, id: &str, headers: &HeaderMap, params: &Params) -> Result<Arc<crate::session::SessionState>, ApiError> {
+async fn ingest_session(
+    app: &Arc<App>,
+    id: &str,
+    headers: &HeaderMap,
+    params: &Params,
+) -> Result<Arc<crate::session::SessionState>, ApiError> {
     app.authorize(headers, params.get("token").map(String::as_str), Role::Ingest, Some(id))?;
     app.session_or_create(id).await
 }
@@ -65,23 +70,41 @@ async fn store(session: Arc<crate::session::SessionState>, record: Record) -> Re
 }
 
 /// `POST /ingest/{id}/zoom?seq=N&lang=L`: Zoom's third-party captioning API.
-pub async fn zoom(State(app): State<Arc<App>>, Path(id): Path<String>, params: Params, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+pub async fn zoom(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    params: Params,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let session = ingest_session(&app, &id, &headers, &params).await?;
     let Some(seq) = seq_param(&params)? else {
         return Err(ApiError::bad_request("seq is missing: Zoom's API numbers every post (?seq=1&lang=en-US)"));
     };
-    let record = Record::Chunk { seq: Some(seq), lang: lang_param(&params)?, text: utf8(&body)?.to_string(), at: now_unix_ms() };
+    let record =
+        Record::Chunk { seq: Some(seq), lang: lang_param(&params)?, text: utf8(&body)?.to_string(), at: now_unix_ms() };
     store(session, record).await
 }
 
 /// `GET /ingest/{id}/zoom/seq`: the last `seq` received (0 before any).
-pub async fn zoom_seq(State(app): State<Arc<App>>, Path(id): Path<String>, params: Params, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn zoom_seq(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    params: Params,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let session = ingest_session(&app, &id, &headers, &params).await?;
     Ok(format!("{}\n", session.last_seq().unwrap_or(0)).into_response())
 }
 
 /// `POST /ingest/{id}/streamtext[?seq=N][&lang=L]` with optional `X-Timestamp`.
-pub async fn streamtext(State(app): State<Arc<App>>, Path(id): Path<String>, params: Params, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+pub async fn streamtext(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    params: Params,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let session = ingest_session(&app, &id, &headers, &params).await?;
     let at = match headers.get("x-timestamp") {
         None => now_unix_ms(),
@@ -89,7 +112,8 @@ pub async fn streamtext(State(app): State<Arc<App>>, Path(id): Path<String>, par
             ApiError::bad_request("X-Timestamp is not a time: send ISO 8601 (2020-11-12T09:30:00.250Z) or unix seconds")
         })?,
     };
-    let record = Record::Chunk { seq: seq_param(&params)?, lang: lang_param(&params)?, text: utf8(&body)?.to_string(), at };
+    let record =
+        Record::Chunk { seq: seq_param(&params)?, lang: lang_param(&params)?, text: utf8(&body)?.to_string(), at };
     store(session, record).await
 }
 
@@ -121,7 +145,13 @@ pub fn parse_timed_body(body: &str) -> Result<Vec<Cue>, String> {
 }
 
 /// `POST /ingest/{id}/youtube?seq=N&lang=L`: `time\ntext` bodies.
-pub async fn youtube(State(app): State<Arc<App>>, Path(id): Path<String>, params: Params, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+pub async fn youtube(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    params: Params,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let session = ingest_session(&app, &id, &headers, &params).await?;
     let cues = parse_timed_body(utf8(&body)?).map_err(ApiError::bad_request)?;
     let record = Record::Cues { seq: seq_param(&params)?, lang: lang_param(&params)?, cues };
@@ -129,7 +159,12 @@ pub async fn youtube(State(app): State<Arc<App>>, Path(id): Path<String>, params
 }
 
 /// `POST /ingest/{id}/finish`: the live feed is over; publish the transcript.
-pub async fn finish(State(app): State<Arc<App>>, Path(id): Path<String>, params: Params, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn finish(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    params: Params,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let session = ingest_session(&app, &id, &headers, &params).await?;
     let record_session = session.clone();
     tokio::task::spawn_blocking(move || record_session.record(Record::Finish { at: now_unix_ms() }))
@@ -146,7 +181,10 @@ mod tests {
 
     #[test]
     fn timed_bodies() {
-        let cues = parse_timed_body("2020-11-12T09:30:00.250 region:reg1#cue1\nHello\nworld.\n2020-11-12T09:30:02.000\nNext.\n").unwrap();
+        let cues = parse_timed_body(
+            "2020-11-12T09:30:00.250 region:reg1#cue1\nHello\nworld.\n2020-11-12T09:30:02.000\nNext.\n",
+        )
+        .unwrap();
         assert_eq!(cues.len(), 2);
         assert_eq!(cues[0].text, "Hello world.");
         assert_eq!(cues[1].at - cues[0].at, 1750);

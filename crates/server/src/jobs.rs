@@ -97,11 +97,13 @@ fn run_upload(app: &App, session: &Arc<SessionState>, job: u64) {
 fn run_one(app: &App, session: &Arc<SessionState>, job: u64) {
     let Some(entry) = session.lock().jobs.get(&job).cloned() else { return };
     set_state(session, job, JobState::Running, "running");
-    let result = process(&app.data, session, entry.kind, &entry.file, &entry.name, app.transcribe.as_ref()).and_then(|message| {
-        publish(app, session).map_err(|e| format!("publishing: {e}"))?;
-        app.index.commit().map_err(|e| format!("indexing: {e}"))?;
-        Ok(message)
-    });
+    let result = process(&app.data, session, entry.kind, &entry.file, &entry.name, app.transcribe.as_ref()).and_then(
+        |message| {
+            publish(app, session).map_err(|e| format!("publishing: {e}"))?;
+            app.index.commit().map_err(|e| format!("indexing: {e}"))?;
+            Ok(message)
+        },
+    );
     let (ok, message) = match result {
         Ok(message) => (true, message),
         Err(message) => (false, message),
@@ -128,7 +130,14 @@ pub fn reapply_done(data: &Path, session: &SessionState, transcribe: Option<&Tra
 }
 
 /// Runs the pipeline stages that apply to an upload; `Ok` says what was done.
-fn process(data: &Path, session: &SessionState, kind: UploadKind, file: &str, name: &str, transcribe: Option<&Transcribe>) -> Result<String, String> {
+fn process(
+    data: &Path,
+    session: &SessionState,
+    kind: UploadKind,
+    file: &str,
+    name: &str,
+    transcribe: Option<&Transcribe>,
+) -> Result<String, String> {
     let path = data.join(file);
     match kind {
         UploadKind::Captions => {
@@ -169,26 +178,39 @@ fn process(data: &Path, session: &SessionState, kind: UploadKind, file: &str, na
                 let mut inner = session.lock();
                 inner.recording = Some((file.to_string(), name.to_string()));
                 inner.dirty = true;
-                (inner.uploaded_transcript.as_ref().is_some_and(|t| t.segments.iter().any(|s| s.source != Source::Asr)), inner.meta.clone())
+                (
+                    inner
+                        .uploaded_transcript
+                        .as_ref()
+                        .is_some_and(|t| t.segments.iter().any(|s| s.source != Source::Asr)),
+                    inner.meta.clone(),
+                )
             };
             if has_captions {
-                return Ok(format!("{name}: recording stored and playable on the session page (the captions are the transcript)"));
+                return Ok(format!(
+                    "{name}: recording stored and playable on the session page (the captions are the transcript)"
+                ));
             }
             let Some(transcribe) = transcribe else {
-                return Ok(format!("{name}: recording stored and playable on the session page; no speech recognition in this server"));
+                return Ok(format!(
+                    "{name}: recording stored and playable on the session page; no speech recognition in this server"
+                ));
             };
             // The transcript is kept beside the upload, so a restart applies
             // it again without recognising the speech a second time.
             let cached = data.join(format!("{file}.transcript.json"));
-            let transcript: Transcript = match std::fs::read_to_string(&cached).ok().and_then(|t| serde_json::from_str(&t).ok()) {
-                Some(t) => t,
-                None => {
-                    let t = transcribe(&path, &meta).map_err(|e| format!("{name}: recording stored, but not transcribed: {e}"))?;
-                    let json = serde_json::to_vec(&t).map_err(|e| e.to_string())?;
-                    crate::journal::write_durably(&cached, &json).map_err(|e| format!("{}: {e}", cached.display()))?;
-                    t
-                }
-            };
+            let transcript: Transcript =
+                match std::fs::read_to_string(&cached).ok().and_then(|t| serde_json::from_str(&t).ok()) {
+                    Some(t) => t,
+                    None => {
+                        let t = transcribe(&path, &meta)
+                            .map_err(|e| format!("{name}: recording stored, but not transcribed: {e}"))?;
+                        let json = serde_json::to_vec(&t).map_err(|e| e.to_string())?;
+                        crate::journal::write_durably(&cached, &json)
+                            .map_err(|e| format!("{}: {e}", cached.display()))?;
+                        t
+                    }
+                };
             let count = transcript.segments.len();
             let mut inner = session.lock();
             if inner.uploaded_transcript.as_ref().is_some_and(|t| t.segments.iter().any(|s| s.source != Source::Asr)) {
@@ -229,7 +251,11 @@ mod tests {
 
     #[test]
     fn metadata_in_json_or_toml() {
-        let s = parse_metadata("title = \"T\"\ntype = \"Workshop\"\ntracks = [\"Data\"]\nroom = \"R1\"\ndate = \"2020-11-12\"\n", "s.toml").unwrap();
+        let s = parse_metadata(
+            "title = \"T\"\ntype = \"Workshop\"\ntracks = [\"Data\"]\nroom = \"R1\"\ndate = \"2020-11-12\"\n",
+            "s.toml",
+        )
+        .unwrap();
         assert_eq!((s.title.as_deref(), s.tracks.len(), s.room.as_deref()), (Some("T"), 1, Some("R1")));
         let s = parse_metadata("{\"title\": \"J\", \"speakers\": [{\"name\": \"Ana\"}]}", "s.json").unwrap();
         assert_eq!(s.speakers[0].name, "Ana");

@@ -53,7 +53,8 @@ pub fn publish(app: &App, session: &SessionState) -> Result<(), ServerError> {
     app.index.replace_transcript(&transcript)?;
     if let Some(extractor) = &app.extractor {
         let has_text = !transcript.segments.is_empty();
-        let found = extractor.extract_session(transcript.session.clone(), has_text.then_some(&transcript), &parsed_reports);
+        let found =
+            extractor.extract_session(transcript.session.clone(), has_text.then_some(&transcript), &parsed_reports);
         let json = found.to_json_pretty();
         let path = dir.join("findings.json");
         write_atomic(&path, json.as_bytes()).map_err(io(&path))?;

@@ -21,7 +21,12 @@ pub fn read(dir: &Path, id: &str) -> Result<Option<Published>, String> {
     let findings_path = dir.join("findings.json");
     let transcript: Option<Transcript> = match std::fs::read_to_string(&transcript_path) {
         Ok(text) => Some(serde_json::from_str(&text).map_err(|e| {
-            format!("{}:{}:{}: not a transcript as rapporteur writes it: {e}", transcript_path.display(), e.line(), e.column())
+            format!(
+                "{}:{}:{}: not a transcript as rapporteur writes it: {e}",
+                transcript_path.display(),
+                e.line(),
+                e.column()
+            )
         })?),
         Err(_) => None,
     };

@@ -242,7 +242,13 @@ impl SessionState {
     /// A session published earlier (by `rapporteur run` or by this server)
     /// and found in the data folder without a journal: its transcript and
     /// findings as published. A journal is opened if something is posted.
-    pub fn published(id: &str, journal_dir: &Path, transcript: Transcript, findings: Vec<rapporteur_extract::Finding>, extra_files: Vec<String>) -> SessionState {
+    pub fn published(
+        id: &str,
+        journal_dir: &Path,
+        transcript: Transcript,
+        findings: Vec<rapporteur_extract::Finding>,
+        extra_files: Vec<String>,
+    ) -> SessionState {
         let state = SessionState::empty(id, journal_dir, None);
         {
             let mut inner = state.lock();
@@ -426,7 +432,12 @@ impl SessionState {
     pub fn announce_findings(&self, findings: &[rapporteur_extract::Finding]) {
         let findings = findings
             .iter()
-            .map(|f| LiveFinding { kind: f.kind.clone(), text: f.text.clone(), speaker: f.speaker.clone(), start: f.start })
+            .map(|f| LiveFinding {
+                kind: f.kind.clone(),
+                text: f.text.clone(),
+                speaker: f.speaker.clone(),
+                start: f.start,
+            })
             .collect();
         self.send(LiveMessage::Findings { findings });
     }

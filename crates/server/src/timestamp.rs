@@ -17,7 +17,11 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 pub fn parse_iso(text: &str) -> Option<u64> {
     let text = text.trim();
     let b = text.as_bytes();
-    if b.len() < 19 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') || !matches!(b.get(10), Some(b'T' | b't' | b' ')) {
+    if b.len() < 19
+        || b.get(4) != Some(&b'-')
+        || b.get(7) != Some(&b'-')
+        || !matches!(b.get(10), Some(b'T' | b't' | b' '))
+    {
         return None;
     }
     let num = |range: std::ops::Range<usize>| -> Option<i64> {

@@ -83,7 +83,13 @@ fn rand_bits() -> u32 {
 }
 
 /// Syncs and stores a received file, journals its job and queues it.
-async fn commit(app: &Arc<App>, id: &str, kind: UploadKind, name: &str, incoming: Incoming) -> Result<serde_json::Value, ApiError> {
+async fn commit(
+    app: &Arc<App>,
+    id: &str,
+    kind: UploadKind,
+    name: &str,
+    incoming: Incoming,
+) -> Result<serde_json::Value, ApiError> {
     if incoming.size == 0 {
         return Err(ApiError::bad_request(format!("the {} upload `{name}` is empty", kind.name())));
     }
@@ -128,10 +134,16 @@ pub async fn put(
     body: Body,
 ) -> Result<Response, ApiError> {
     app.authorize(&headers, params.get("token").map(String::as_str), Role::Upload, Some(&id))?;
-    let kind = UploadKind::from_name(&kind)
-        .ok_or_else(|| ApiError::not_found(format!("no upload kind `{}`: use captions, recording, report or metadata", kind.chars().take(40).collect::<String>())))?;
+    let kind = UploadKind::from_name(&kind).ok_or_else(|| {
+        ApiError::not_found(format!(
+            "no upload kind `{}`: use captions, recording, report or metadata",
+            kind.chars().take(40).collect::<String>()
+        ))
+    })?;
     let limit = limit_for(&app, kind);
-    if let Some(length) = headers.get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok()) {
+    if let Some(length) =
+        headers.get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok())
+    {
         if length > limit {
             return Err(ApiError::too_large(limit));
         }
@@ -162,11 +174,19 @@ pub async fn multipart(
         let field = match form.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(e) => return Err(ApiError { status: e.status(), message: format!("malformed multipart body: {}", e.body_text()) }),
+            Err(e) => {
+                return Err(ApiError {
+                    status: e.status(),
+                    message: format!("malformed multipart body: {}", e.body_text()),
+                })
+            }
         };
         let part = field.name().unwrap_or("").to_string();
         let kind = UploadKind::from_name(&part).ok_or_else(|| {
-            ApiError::bad_request(format!("multipart part `{}`: name parts captions, recording, report or metadata", part.chars().take(40).collect::<String>()))
+            ApiError::bad_request(format!(
+                "multipart part `{}`: name parts captions, recording, report or metadata",
+                part.chars().take(40).collect::<String>()
+            ))
         })?;
         let name = field.file_name().map(str::to_string).unwrap_or_else(|| kind.name().to_string());
         let limit = limit_for(&app, kind);
@@ -176,13 +196,20 @@ pub async fn multipart(
             match field.chunk().await {
                 Ok(Some(bytes)) => incoming.write(&bytes, limit)?,
                 Ok(None) => break,
-                Err(e) => return Err(ApiError { status: e.status(), message: format!("malformed multipart body: {}", e.body_text()) }),
+                Err(e) => {
+                    return Err(ApiError {
+                        status: e.status(),
+                        message: format!("malformed multipart body: {}", e.body_text()),
+                    })
+                }
             }
         }
         jobs.push(commit(&app, &id, kind, &name, incoming).await?);
     }
     if jobs.is_empty() {
-        return Err(ApiError::bad_request("the multipart body has no part: send captions, recording, report or metadata"));
+        return Err(ApiError::bad_request(
+            "the multipart body has no part: send captions, recording, report or metadata",
+        ));
     }
     Ok((StatusCode::ACCEPTED, Json(serde_json::json!({ "jobs": jobs }))).into_response())
 }

@@ -83,7 +83,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if args.data.exists() && !args.data.is_dir() {
         return Err(UsageError(format!("--data {}: not a folder", args.data.display())).into());
     }
-    std::fs::create_dir_all(&args.data).with_context(|| format!("cannot create the data folder {}", args.data.display()))?;
+    std::fs::create_dir_all(&args.data)
+        .with_context(|| format!("cannot create the data folder {}", args.data.display()))?;
     if args.addr.parse::<std::net::SocketAddr>().is_err() && !args.addr.contains(':') {
         return Err(UsageError(format!("--addr `{}` is not an address such as 127.0.0.1:8080", args.addr)).into());
     }

@@ -48,16 +48,26 @@ fn parse_range(value: &str, len: u64) -> Option<(u64, u64)> {
 }
 
 /// A published file or the recording.
-pub async fn file(State(app): State<Arc<App>>, Path((id, name)): Path<(String, String)>, Query(params): Query<HashMap<String, String>>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn file(
+    State(app): State<Arc<App>>,
+    Path((id, name)): Path<(String, String)>,
+    Query(params): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     if !Session::is_valid_id(&id) {
         return Err(ApiError::bad_id(&id));
     }
     read_access(&app, &headers, &params)?;
     let session = app.session(&id).ok_or_else(|| ApiError::not_found(format!("no session `{id}`")))?;
     let (path, download_name) = if name == "recording" {
-        let (file, original) = session.lock().recording.clone().ok_or_else(|| ApiError::not_found("no recording uploaded for this session"))?;
+        let (file, original) = session
+            .lock()
+            .recording
+            .clone()
+            .ok_or_else(|| ApiError::not_found("no recording uploaded for this session"))?;
         (app.data.join(file), original)
-    } else if ["transcript.json", "transcript.vtt", "transcript.srt", "transcript.txt", "findings.json", "session.json"].contains(&name.as_str())
+    } else if ["transcript.json", "transcript.vtt", "transcript.srt", "transcript.txt", "findings.json", "session.json"]
+        .contains(&name.as_str())
         || crate::published::EXTRA_FILES.contains(&name.as_str())
     {
         (app.published_dir(&id).join(&name), format!("{id}.{name}"))
@@ -67,18 +77,22 @@ pub async fn file(State(app): State<Arc<App>>, Path((id, name)): Path<(String, S
     let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok()).map(str::to_string);
     let kind = content_type(&download_name);
     tokio::task::spawn_blocking(move || -> Result<Response, ApiError> {
-        let mut file = std::fs::File::open(&path).map_err(|_| ApiError::not_found("not published yet: try again in a few seconds"))?;
+        let mut file = std::fs::File::open(&path)
+            .map_err(|_| ApiError::not_found("not published yet: try again in a few seconds"))?;
         let len = file.metadata().map_err(|e| ApiError::internal(&e))?.len();
         let disposition = format!("inline; filename=\"{download_name}\"");
         if let Some(range) = range {
             let Some((start, end)) = parse_range(&range, len) else {
-                return Ok((StatusCode::RANGE_NOT_SATISFIABLE, [(header::CONTENT_RANGE, format!("bytes */{len}"))]).into_response());
+                return Ok((StatusCode::RANGE_NOT_SATISFIABLE, [(header::CONTENT_RANGE, format!("bytes */{len}"))])
+                    .into_response());
             };
             // Ranges are read whole: recordings are served in the player's
             // pieces, and a piece is capped at 8 MiB.
             let end = end.min(start + 8 * 1024 * 1024 - 1);
             let mut buf = vec![0u8; (end - start + 1) as usize];
-            file.seek(SeekFrom::Start(start)).and_then(|_| file.read_exact(&mut buf)).map_err(|e| ApiError::internal(&e))?;
+            file.seek(SeekFrom::Start(start))
+                .and_then(|_| file.read_exact(&mut buf))
+                .map_err(|e| ApiError::internal(&e))?;
             return Ok((
                 StatusCode::PARTIAL_CONTENT,
                 [
@@ -94,7 +108,11 @@ pub async fn file(State(app): State<Arc<App>>, Path((id, name)): Path<(String, S
         let mut bytes = Vec::with_capacity(len as usize);
         file.read_to_end(&mut bytes).map_err(|e| ApiError::internal(&e))?;
         Ok((
-            [(header::CONTENT_TYPE, kind.to_string()), (header::ACCEPT_RANGES, "bytes".to_string()), (header::CONTENT_DISPOSITION, disposition)],
+            [
+                (header::CONTENT_TYPE, kind.to_string()),
+                (header::ACCEPT_RANGES, "bytes".to_string()),
+                (header::CONTENT_DISPOSITION, disposition),
+            ],
             Body::from(bytes),
         )
             .into_response())

@@ -12,7 +12,11 @@ use crate::app::App;
 use crate::ApiError;
 
 /// The session list.
-pub async fn page_handler(app: Arc<App>, params: HashMap<String, String>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn page_handler(
+    app: Arc<App>,
+    params: HashMap<String, String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let cookie = read_access(&app, &headers, &params)?;
     let track_filter = params.get("track").filter(|t| !t.is_empty());
     // day -> room -> sessions
@@ -34,8 +38,16 @@ pub async fn page_handler(app: Arc<App>, params: HashMap<String, String>, header
         }
         let day = meta.date.clone().unwrap_or_else(|| "Undated".into());
         let room = meta.room.clone().unwrap_or_else(|| "No room".into());
-        let live = if inner.origin.is_some() && !inner.finished { " <a class=\"chip\" href=\"/live/ID\">live</a>".replace("ID", &esc(&session.id)) } else { String::new() };
-        let chips: String = meta.tracks.iter().map(|t| format!("<a class=\"chip\" href=\"/tracks/{}\">{}</a>", url(t), esc(t))).collect();
+        let live = if inner.origin.is_some() && !inner.finished {
+            " <a class=\"chip\" href=\"/live/ID\">live</a>".replace("ID", &esc(&session.id))
+        } else {
+            String::new()
+        };
+        let chips: String = meta
+            .tracks
+            .iter()
+            .map(|t| format!("<a class=\"chip\" href=\"/tracks/{}\">{}</a>", url(t), esc(t)))
+            .collect();
         let row = format!(
             "<tr><td>{}</td><td><a href=\"/sessions/{id}\">{}</a>{live}</td><td>{}</td><td>{chips}</td></tr>",
             esc(meta.time.as_deref().unwrap_or("")),
@@ -63,13 +75,21 @@ pub async fn page_handler(app: Arc<App>, params: HashMap<String, String>, header
         body.push_str(&format!("<h2>{}</h2>", esc(&day)));
         for (room, mut rows) in rooms {
             rows.sort();
-            body.push_str(&format!("<h3>{}</h3><table class=\"sessions\"><tbody>{}</tbody></table>", esc(&room), rows.join("")));
+            body.push_str(&format!(
+                "<h3>{}</h3><table class=\"sessions\"><tbody>{}</tbody></table>",
+                esc(&room),
+                rows.join("")
+            ));
         }
     }
     Ok(render("Sessions", &body, cookie))
 }
 
 /// `GET /`.
-pub async fn page(State(app): State<Arc<App>>, Query(params): Query<HashMap<String, String>>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn page(
+    State(app): State<Arc<App>>,
+    Query(params): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     page_handler(app, params, headers).await
 }

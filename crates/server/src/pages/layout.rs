@@ -42,12 +42,15 @@ pub fn time_link(session: &str, time: Time) -> String {
 }
 
 /// Read access for a page; a valid `?token=` is remembered in a cookie.
-pub fn read_access(app: &App, headers: &HeaderMap, params: &HashMap<String, String>) -> Result<Option<HeaderValue>, ApiError> {
+pub fn read_access(
+    app: &App,
+    headers: &HeaderMap,
+    params: &HashMap<String, String>,
+) -> Result<Option<HeaderValue>, ApiError> {
     let query_token = params.get("token").map(String::as_str);
     app.authorize(headers, query_token, Role::Read, None)?;
-    Ok(query_token.and_then(|t| {
-        HeaderValue::from_str(&format!("rapporteur_token={t}; HttpOnly; SameSite=Strict; Path=/")).ok()
-    }))
+    Ok(query_token
+        .and_then(|t| HeaderValue::from_str(&format!("rapporteur_token={t}; HttpOnly; SameSite=Strict; Path=/")).ok()))
 }
 
 /// A whole page.
@@ -163,5 +166,6 @@ pub async fn style() -> Response {
 
 /// `GET /static/app.js`.
 pub async fn script() -> Response {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "max-age=300")], SCRIPT).into_response()
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "max-age=300")], SCRIPT)
+        .into_response()
 }

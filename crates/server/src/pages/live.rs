@@ -20,15 +20,17 @@ use crate::session::LiveMessage;
 use crate::ApiError;
 
 /// `GET /live/{id}`.
-pub async fn page(State(app): State<Arc<App>>, Path(id): Path<String>, Query(params): Query<HashMap<String, String>>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn page(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     if !Session::is_valid_id(&id) {
         return Err(ApiError::bad_id(&id));
     }
     let cookie = read_access(&app, &headers, &params)?;
-    let title = app
-        .session(&id)
-        .and_then(|s| s.lock().meta.title.clone())
-        .unwrap_or_else(|| id.clone());
+    let title = app.session(&id).and_then(|s| s.lock().meta.title.clone()).unwrap_or_else(|| id.clone());
     let body = format!(
         "<h1>{title} <span class=\"chip\">live</span></h1>\
          <p class=\"meta\"><a href=\"/sessions/{id}\">session page</a> · <span id=\"status\">connecting…</span></p>\
@@ -45,7 +47,12 @@ fn sse(message: &LiveMessage) -> SseEvent {
 }
 
 /// `GET /live/{id}/events`: everything so far, then every change.
-pub async fn events(State(app): State<Arc<App>>, Path(id): Path<String>, Query(params): Query<HashMap<String, String>>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn events(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     if !Session::is_valid_id(&id) {
         return Err(ApiError::bad_id(&id));
     }
@@ -62,16 +69,28 @@ pub async fn events(State(app): State<Arc<App>>, Path(id): Path<String>, Query(p
         let inner = session.lock();
         let receiver = session.events.subscribe();
         let mut snapshot = vec![LiveMessage::Reset];
-        snapshot.extend(inner.live_segments.iter().map(|s| LiveMessage::Segment { lang: String::new(), segment: s.clone() }));
+        snapshot.extend(
+            inner.live_segments.iter().map(|s| LiveMessage::Segment { lang: String::new(), segment: s.clone() }),
+        );
         for (lang, (speaker, text)) in &inner.pending {
-            snapshot.push(LiveMessage::Pending { lang: lang.clone(), speaker: speaker.clone(), text: text.clone(), seq: inner.seen_max() });
+            snapshot.push(LiveMessage::Pending {
+                lang: lang.clone(),
+                speaker: speaker.clone(),
+                text: text.clone(),
+                seq: inner.seen_max(),
+            });
         }
         if !inner.findings.is_empty() {
             snapshot.push(LiveMessage::Findings {
                 findings: inner
                     .findings
                     .iter()
-                    .map(|f| crate::session::LiveFinding { kind: f.kind.clone(), text: f.text.clone(), speaker: f.speaker.clone(), start: f.start })
+                    .map(|f| crate::session::LiveFinding {
+                        kind: f.kind.clone(),
+                        text: f.text.clone(),
+                        speaker: f.speaker.clone(),
+                        start: f.start,
+                    })
                     .collect(),
             });
         }

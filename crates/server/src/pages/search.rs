@@ -38,14 +38,23 @@ fn facet_list(params: &HashMap<String, String>, key: &str, title: &str, counts: 
         html.push_str(&format!("<li><a href=\"{}\">✕ {}</a></li>", esc(&link_with(params, key, None)), esc(current)));
     }
     for c in counts.iter().take(12) {
-        html.push_str(&format!("<li><a href=\"{}\">{}</a> ({})</li>", esc(&link_with(params, key, Some(&c.value))), esc(&c.value), c.count));
+        html.push_str(&format!(
+            "<li><a href=\"{}\">{}</a> ({})</li>",
+            esc(&link_with(params, key, Some(&c.value))),
+            esc(&c.value),
+            c.count
+        ));
     }
     html.push_str("</ul>");
     html
 }
 
 /// The search page.
-pub async fn page(State(app): State<Arc<App>>, Query(params): Query<HashMap<String, String>>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn page(
+    State(app): State<Arc<App>>,
+    Query(params): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let cookie = read_access(&app, &headers, &params)?;
     let query = params.get("q").cloned().unwrap_or_default();
     let mut body = format!(
@@ -75,20 +84,28 @@ pub async fn page(State(app): State<Arc<App>>, Query(params): Query<HashMap<Stri
     body.push_str("</aside>");
     body.push_str(&format!("<p class=\"meta\" id=\"total\">{} results</p>", results.total));
     for hit in &results.hits {
-        let mut line = format!("<a href=\"/sessions/{}\">{}</a>", esc(&hit.session), esc(hit.title.as_deref().unwrap_or(&hit.session)));
+        let mut line = format!(
+            "<a href=\"/sessions/{}\">{}</a>",
+            esc(&hit.session),
+            esc(hit.title.as_deref().unwrap_or(&hit.session))
+        );
         if let Some(start) = hit.start {
             line.push(' ');
             line.push_str(&time_link(&hit.session, start));
         }
         match hit.doc {
-            DocKind::Finding => line.push_str(&format!(" <span class=\"kind\">{}</span>", esc(hit.kind.as_deref().unwrap_or("finding")))),
+            DocKind::Finding => line
+                .push_str(&format!(" <span class=\"kind\">{}</span>", esc(hit.kind.as_deref().unwrap_or("finding")))),
             DocKind::Session => line.push_str(" <span class=\"chip\">session</span>"),
             DocKind::Segment => {}
         }
         if let Some(speaker) = &hit.speaker {
             line.push_str(&format!(" <span class=\"who\">{}</span>", esc(speaker)));
         }
-        body.push_str(&format!("<div class=\"hit\"><div>{line}</div><div class=\"snippet\">{}</div></div>", hit.snippet.to_html()));
+        body.push_str(&format!(
+            "<div class=\"hit\"><div>{line}</div><div class=\"snippet\">{}</div></div>",
+            hit.snippet.to_html()
+        ));
     }
     for warning in &results.warnings {
         body.push_str(&format!("<p class=\"meta\">Part of the query was ignored: {}</p>", esc(warning)));

@@ -16,7 +16,12 @@ use crate::session::SessionState;
 use crate::ApiError;
 
 /// The session page.
-pub async fn page(State(app): State<Arc<App>>, Path(id): Path<String>, Query(params): Query<HashMap<String, String>>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn page(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     if !Session::is_valid_id(&id) {
         return Err(ApiError::bad_id(&id));
     }
@@ -27,11 +32,12 @@ pub async fn page(State(app): State<Arc<App>>, Path(id): Path<String>, Query(par
     let meta = &transcript.session;
     let title = meta.title.clone().unwrap_or_else(|| id.clone());
     let mut body = format!("<h1>{}</h1><p class=\"meta\">", esc(&title));
-    let facts: Vec<String> = [meta.session_type.as_deref(), meta.date.as_deref(), meta.time.as_deref(), meta.room.as_deref()]
-        .into_iter()
-        .flatten()
-        .map(esc)
-        .collect();
+    let facts: Vec<String> =
+        [meta.session_type.as_deref(), meta.date.as_deref(), meta.time.as_deref(), meta.room.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(esc)
+            .collect();
     body.push_str(&facts.join(" · "));
     for t in &meta.tracks {
         body.push_str(&format!(" <a class=\"chip\" href=\"/tracks/{}\">{}</a>", url(t), esc(t)));
@@ -42,16 +48,30 @@ pub async fn page(State(app): State<Arc<App>>, Path(id): Path<String>, Query(par
     body.push_str("</p>");
     if let Some((_, name)) = &inner.recording {
         let lower = name.to_ascii_lowercase();
-        let tag = if [".mp3", ".wav", ".m4a", ".ogg", ".opus", ".flac"].iter().any(|e| lower.ends_with(e)) { "audio" } else { "video" };
-        body.push_str(&format!("<{tag} id=\"player\" controls preload=\"metadata\" src=\"/sessions/{}/recording\"></{tag}>", esc(&id)));
+        let tag = if [".mp3", ".wav", ".m4a", ".ogg", ".opus", ".flac"].iter().any(|e| lower.ends_with(e)) {
+            "audio"
+        } else {
+            "video"
+        };
+        body.push_str(&format!(
+            "<{tag} id=\"player\" controls preload=\"metadata\" src=\"/sessions/{}/recording\"></{tag}>",
+            esc(&id)
+        ));
     }
     body.push_str("<p>Downloads: ");
     for (name, _) in DOWNLOADS {
         body.push_str(&format!("<a class=\"chip\" href=\"/sessions/{}/{name}\" download>{name}</a>", esc(&id)));
     }
-    body.push_str(&format!("<a class=\"chip\" href=\"/sessions/{}/findings.json\" download>findings.json</a>", esc(&id)));
+    body.push_str(&format!(
+        "<a class=\"chip\" href=\"/sessions/{}/findings.json\" download>findings.json</a>",
+        esc(&id)
+    ));
     for name in &inner.extra_files {
-        body.push_str(&format!("<a class=\"chip\" href=\"/sessions/{}/{name}\" download>{name}</a>", esc(&id), name = esc(name)));
+        body.push_str(&format!(
+            "<a class=\"chip\" href=\"/sessions/{}/{name}\" download>{name}</a>",
+            esc(&id),
+            name = esc(name)
+        ));
     }
     body.push_str("</p>");
 
@@ -64,7 +84,12 @@ pub async fn page(State(app): State<Arc<App>>, Path(id): Path<String>, Query(par
     if !speakers.is_empty() {
         body.push_str("<h2>Speakers</h2><p>");
         for s in &speakers {
-            body.push_str(&format!("<a class=\"chip\" href=\"/search?session={}&speaker={}\">{}</a>", url(&id), url(s), esc(s)));
+            body.push_str(&format!(
+                "<a class=\"chip\" href=\"/search?session={}&speaker={}\">{}</a>",
+                url(&id),
+                url(s),
+                esc(s)
+            ));
         }
         body.push_str("</p>");
     }
@@ -73,11 +98,18 @@ pub async fn page(State(app): State<Arc<App>>, Path(id): Path<String>, Query(par
         for f in &inner.findings {
             let when = f.start.map(|t| time_link(&id, t)).unwrap_or_else(|| "report".into());
             let who = f.speaker.as_deref().map(|s| format!(" — {}", esc(s))).unwrap_or_default();
-            body.push_str(&format!("<li><span class=\"kind\">{}</span> {when} {}{who}</li>", esc(&f.kind.replace('_', " ")), esc(&f.text)));
+            body.push_str(&format!(
+                "<li><span class=\"kind\">{}</span> {when} {}{who}</li>",
+                esc(&f.kind.replace('_', " ")),
+                esc(&f.text)
+            ));
         }
         body.push_str("</ul>");
     }
-    body.push_str(&format!("<h2>Transcript</h2><p class=\"meta\">{} segments</p><div class=\"transcript\">", transcript.segments.len()));
+    body.push_str(&format!(
+        "<h2>Transcript</h2><p class=\"meta\">{} segments</p><div class=\"transcript\">",
+        transcript.segments.len()
+    ));
     for segment in &transcript.segments {
         // A segment is highlighted when a finding's quote lies in it.
         let finding = inner.findings.iter().find(|f| match (f.start, f.end) {

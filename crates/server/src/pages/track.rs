@@ -64,7 +64,12 @@ fn messages_html(track: &TrackMessages) -> String {
 }
 
 /// The track page.
-pub async fn page(State(app): State<Arc<App>>, Path(track): Path<String>, Query(params): Query<HashMap<String, String>>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn page(
+    State(app): State<Arc<App>>,
+    Path(track): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let cookie = read_access(&app, &headers, &params)?;
     let mut sessions = String::new();
     let mut by_kind: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -92,7 +97,10 @@ pub async fn page(State(app): State<Arc<App>>, Path(track): Path<String>, Query(
     };
     let messages = draft.as_ref().and_then(|d| d.tracks.iter().find(|t| t.track.eq_ignore_ascii_case(&track)).cloned());
     if sessions.is_empty() && messages.is_none() {
-        return Err(ApiError::not_found(format!("no session in track `{}`", track.chars().take(60).collect::<String>())));
+        return Err(ApiError::not_found(format!(
+            "no session in track `{}`",
+            track.chars().take(60).collect::<String>()
+        )));
     }
     let label = messages.as_ref().map_or(track.as_str(), |m| m.track.as_str()).to_string();
     let mut body = format!("<h1>Track: {}</h1>", esc(&label));
@@ -103,7 +111,12 @@ pub async fn page(State(app): State<Arc<App>>, Path(track): Path<String>, Query(
     body.push_str(&format!("<h2>Sessions</h2><ul>{sessions}</ul>"));
     if messages.is_none() {
         for (kind, items) in by_kind {
-            body.push_str(&format!("<h2>{} ({})</h2><ul class=\"findings\">{}</ul>", esc(&kind.replace('_', " ")), items.len(), items.join("")));
+            body.push_str(&format!(
+                "<h2>{} ({})</h2><ul class=\"findings\">{}</ul>",
+                esc(&kind.replace('_', " ")),
+                items.len(),
+                items.join("")
+            ));
         }
     }
     Ok(render(&format!("Track {label}"), &body, cookie))
