@@ -312,6 +312,12 @@ fn session_page_search_and_live_page_in_chromium() {
         );
         eprintln!("chunk {} visible in the browser {} ms after its POST", n + 1, posted.elapsed().as_millis());
     }
+    // The call to action appears among the findings once the live session is
+    // published again (every few seconds while it changes).
+    driver.wait_js(
+        "the live finding",
+        "return document.getElementById('live-findings').innerText.indexOf('public access points') >= 0",
+    );
     // Finished sentences become segments; the unfinished one is shown as
     // pending (or, after a 3 s pause, closed as a segment too); each once.
     let count_each = |driver: &mut Driver| -> Vec<i64> {

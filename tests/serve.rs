@@ -298,6 +298,11 @@ fn uploads_jobs_pages_search_downloads_and_read_access() {
         assert_eq!(wait_job(&server, job["job"].as_str().unwrap())["state"], "done");
     }
 
+    // The report as uploaded, shown as text whatever it holds.
+    let r = server.send("GET", "/sessions/ws-8/report", &[("Authorization", &format!("Bearer {READ}"))], b"");
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.text().contains("open spectrum maps"));
+    assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
     // Bad uploads.
     let r = server.send(
         "POST",

@@ -23,6 +23,9 @@ fn content_type(name: &str) -> &'static str {
         "srt" => "application/x-subrip; charset=utf-8",
         "txt" => "text/plain; charset=utf-8",
         "md" => "text/markdown; charset=utf-8",
+        // An uploaded HTML report is shown as text: served as a page from
+        // this origin it could run its scripts with the reader's cookie.
+        "html" => "text/plain; charset=utf-8",
         "mp4" | "m4v" => "video/mp4",
         "webm" => "video/webm",
         "mkv" => "video/x-matroska",
@@ -59,7 +62,22 @@ pub async fn file(
     }
     read_access(&app, &headers, &params)?;
     let session = app.session(&id).ok_or_else(|| ApiError::not_found(format!("no session `{id}`")))?;
-    let (path, download_name) = if name == "recording" {
+    let (path, download_name) = if name == "report" {
+        // The organisers' report as uploaded (the latest one).
+        let file = session
+            .lock()
+            .reports
+            .last()
+            .cloned()
+            .ok_or_else(|| ApiError::not_found("no report uploaded for this session"))?;
+        let extension = file
+            .rsplit('.')
+            .next()
+            .filter(|e| ["md", "txt", "html", "docx", "pdf"].contains(e))
+            .unwrap_or("txt")
+            .to_string();
+        (app.data.join(file), format!("{id}.report.{extension}"))
+    } else if name == "recording" {
         let (file, original) = session
             .lock()
             .recording
@@ -100,6 +118,7 @@ pub async fn file(
                     (header::ACCEPT_RANGES, "bytes".to_string()),
                     (header::CONTENT_RANGE, format!("bytes {start}-{end}/{len}")),
                     (header::CONTENT_DISPOSITION, disposition),
+                    (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
                 ],
                 Body::from(buf),
             )
@@ -112,6 +131,7 @@ pub async fn file(
                 (header::CONTENT_TYPE, kind.to_string()),
                 (header::ACCEPT_RANGES, "bytes".to_string()),
                 (header::CONTENT_DISPOSITION, disposition),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
             ],
             Body::from(bytes),
         )

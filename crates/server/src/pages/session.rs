@@ -66,6 +66,12 @@ pub async fn page(
         "<a class=\"chip\" href=\"/sessions/{}/findings.json\" download>findings.json</a>",
         esc(&id)
     ));
+    if !inner.reports.is_empty() {
+        body.push_str(&format!(
+            "<a class=\"chip\" href=\"/sessions/{}/report\" download>organisers' report</a>",
+            esc(&id)
+        ));
+    }
     for name in &inner.extra_files {
         body.push_str(&format!(
             "<a class=\"chip\" href=\"/sessions/{}/{name}\" download>{name}</a>",
