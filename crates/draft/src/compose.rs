@@ -9,6 +9,9 @@ use rapporteur_extract::Finding;
 use crate::rank::kind_relevance;
 use crate::wording::{self, content_words, content_words_supported, word_count};
 
+/// Most findings added to the first one of a message.
+const MAX_EXTRA: usize = 2;
+
 /// How messages are worded.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ComposeOptions {
@@ -89,8 +92,8 @@ pub fn compose(
         };
         let (ka, kb) = (key(a), key(b));
         kb.0.cmp(&ka.0)
-            .then(kb.1.total_cmp(&ka.1))
             .then(kb.2.total_cmp(&ka.2))
+            .then(kb.1.total_cmp(&ka.1))
             .then(kb.3.total_cmp(&ka.3))
             .then(a.cmp(&b))
     });
@@ -99,28 +102,33 @@ pub fn compose(
     if options.quotes_only || word_count(&composed.text) >= options.merge_below {
         return Some(composed);
     }
-    // A second short finding that adds to the point without repeating it.
-    let have: HashSet<String> = content_words(&composed.text).into_iter().collect();
-    for &i in order.iter().take(24) {
-        if i == primary {
-            continue;
+    // Further findings that add to the point without repeating it, while
+    // the message is short: at least half of each one's longer words are new.
+    // Other sessions' findings first, so that the message gathers the point
+    // from where it was made.
+    let mut have: HashSet<String> = content_words(&composed.text).into_iter().collect();
+    let mut candidates: Vec<usize> = order.iter().take(24).copied().filter(|&i| i != primary).collect();
+    candidates.sort_by_key(|&i| findings[i].session == findings[primary].session);
+    for i in candidates {
+        if composed.used.len() > MAX_EXTRA || word_count(&composed.text) >= options.merge_below {
+            break;
         }
-        let s = pair_sim(primary, i);
+        let s = composed.used.iter().map(|&u| pair_sim(u, i)).fold(f32::MIN, f32::max);
         if !(0.3..0.9).contains(&s) {
             continue;
         }
         let Some(extra) = word_finding(findings[i], names, options) else { continue };
-        let new_words = content_words(&extra)
-            .into_iter()
-            .filter(|w| w.len() > 3 && !have.contains(w))
-            .collect::<HashSet<_>>()
-            .len();
-        if new_words < 3 || word_count(&composed.text) + word_count(&extra) > options.max_words {
+        let words: HashSet<String> = content_words(&extra).into_iter().filter(|w| w.len() > 3).collect();
+        let new_words = words.iter().filter(|w| !have.contains(*w)).count();
+        if new_words < 3
+            || new_words * 2 < words.len()
+            || word_count(&composed.text) + word_count(&extra) > options.max_words
+        {
             continue;
         }
+        have.extend(content_words(&extra));
         composed.text = format!("{} {}", composed.text, extra);
         composed.used.push(i);
-        break;
     }
     Some(composed)
 }

@@ -12,7 +12,12 @@ use crate::error::{DraftError, Result};
 use crate::input::Meeting;
 use crate::messages::{Draft, Message, MessageGroup, Metrics, SourceRef, TrackMessages};
 use crate::rank::{self, kind_relevance, Evidence, RankWeights};
-use crate::wording::speaker_names;
+use crate::wording::{speaker_names, word_count};
+
+/// Words from which a message counts as fully substantive when choosing
+/// messages (shorter ones are discounted by the square of the ratio: a
+/// 7-word "There is a need for agreed methods." says little).
+const SUBSTANTIVE_WORDS: f64 = 20.0;
 
 /// The label of findings without a track.
 pub const UNASSIGNED: &str = "Unassigned";
@@ -117,7 +122,8 @@ pub fn draft(meeting: &Meeting, tracks: Option<&Tracks>, embedder: &mut Embedder
         }
     }
     if skipped > 0 {
-        notes.push(format!("{skipped} findings left out (kinds {}, or empty).", options.skip_kinds.join(", ")));
+        let findings = if skipped == 1 { "finding" } else { "findings" };
+        notes.push(format!("{skipped} {findings} left out (kinds {}, or empty).", options.skip_kinds.join(", ")));
     }
     // Tracks file order first, then the others by name, unassigned last.
     let position = |label: &str| -> (usize, usize, String) {
@@ -193,17 +199,30 @@ fn draft_track(label: &str, items: &[Item<'_>], vectors: &Vectors, threshold: f3
     let mut profiles: Vec<_> = groups.iter().map(|g| rank::profile(g, &evidence, &sim, n, &options.weights)).collect();
     let findings: Vec<&Finding> = items.iter().map(|i| i.finding).collect();
     let s = |a: usize, b: usize| sim.get(a * n + b).copied().unwrap_or(0.0);
-    // Rank more than needed: a chosen point whose findings cannot be worded is skipped.
-    let order = rank::rank(&mut profiles, &sim, n, &options.weights, options.min_messages, options.max_messages * 2);
-    let mut messages = Vec::new();
-    for p in order.iter().filter_map(|&c| profiles.get(c)) {
-        if messages.len() >= options.max_messages {
-            break;
-        }
+    // Word the strongest points first (a point whose findings cannot be
+    // worded is left out), then choose among the worded ones: a message too
+    // short to say much counts for less than a substantive one.
+    rank::score(&mut profiles, &options.weights);
+    let mut by_score: Vec<usize> = (0..profiles.len()).collect();
+    by_score.sort_by(|&a, &b| profiles[b].score.total_cmp(&profiles[a].score).then(a.cmp(&b)));
+    let mut candidates = Vec::new();
+    let mut worded = Vec::new();
+    for &c in by_score.iter().take((options.max_messages * 4).max(16)) {
+        let p = &profiles[c];
         let medoid = p.medoid;
-        let Some(composed) = compose(&p.members, &findings, &|i| s(medoid, i), &s, names, &options.compose) else {
-            continue;
-        };
+        if let Some(composed) = compose(&p.members, &findings, &|i| s(medoid, i), &s, names, &options.compose) {
+            candidates.push(c);
+            worded.push(composed);
+        }
+    }
+    let quality: Vec<f64> =
+        worded.iter().map(|w| (word_count(&w.text) as f64 / SUBSTANTIVE_WORDS).min(1.0).powi(2)).collect();
+    let order = rank::select(&profiles, &candidates, &quality, &sim, n, &options.weights, options.min_messages, options.max_messages);
+    let mut messages = Vec::new();
+    for c in order {
+        let Some(k) = candidates.iter().position(|&x| x == c) else { continue };
+        let p = &profiles[c];
+        let composed = worded[k].clone();
         let mut members = p.members.clone();
         // Used findings first, then by time within session order.
         members.sort_by_key(|m| (composed.used.iter().position(|u| u == m).unwrap_or(usize::MAX), *m));

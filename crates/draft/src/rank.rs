@@ -37,6 +37,10 @@ pub struct RankWeights {
     pub report_session: f64,
     /// MMR trade-off: 1 ranks by score alone, 0 by novelty alone.
     pub mmr_lambda: f64,
+    /// Bonus for a point made in sessions no chosen message cites yet (per
+    /// new session, relative to the track's best-supported point), so that a
+    /// track's messages reflect all of its sessions, not only the loudest ones.
+    pub coverage: f64,
 }
 
 impl Default for RankWeights {
@@ -48,6 +52,7 @@ impl Default for RankWeights {
             confidence: 0.15,
             report_session: 1.5,
             mmr_lambda: 0.7,
+            coverage: 0.3,
         }
     }
 }
@@ -75,6 +80,8 @@ pub struct ClusterProfile {
     pub cohesion: f64,
     /// Distinct sessions.
     pub sessions: usize,
+    /// Their ids, sorted.
+    pub session_ids: Vec<String>,
     /// Distinct sessions that support it through their report.
     pub report_sessions: usize,
     /// Distinct (session, speaker) pairs; a report counts as one speaker.
@@ -141,6 +148,7 @@ pub fn profile(
         medoid,
         cohesion,
         sessions: sessions.len(),
+        session_ids: sessions.iter().map(|s| s.to_string()).collect(),
         report_sessions: report_sessions.len(),
         speakers: speakers.len(),
         support,
@@ -164,6 +172,13 @@ pub fn rank(
     min: usize,
     max: usize,
 ) -> Vec<usize> {
+    score(profiles, weights);
+    let all: Vec<usize> = (0..profiles.len()).collect();
+    select(profiles, &all, &vec![1.0; profiles.len()], sim, n, weights, min, max)
+}
+
+/// Sets each profile's combined score, 0 to 1.
+pub fn score(profiles: &mut [ClusterProfile], weights: &RankWeights) {
     let max_support = profiles.iter().map(|p| p.support).fold(0.0, f64::max).max(1e-9);
     let max_centrality = profiles.iter().map(|p| p.centrality).fold(0.0, f64::max).max(1e-9);
     let total = weights.support + weights.relevance + weights.centrality + weights.confidence;
@@ -175,24 +190,52 @@ pub fn rank(
             + weights.confidence * p.confidence)
             / total;
     }
+}
+
+/// Picks at most `max` of the scored `candidates` (indices into `profiles`)
+/// with maximal marginal relevance: each pick maximises
+/// `λ·(quality·score + coverage·new sessions) − (1−λ)·similarity to the closest pick`,
+/// where `quality[k]` (0 to 1) discounts candidate `k` (for instance a message
+/// too short to say much) and new sessions are those no earlier pick cites,
+/// relative to the best-supported candidate. After `min` picks, only points
+/// made by at least two sessions are added.
+#[allow(clippy::too_many_arguments)]
+pub fn select(
+    profiles: &[ClusterProfile],
+    candidates: &[usize],
+    quality: &[f64],
+    sim: &[f32],
+    n: usize,
+    weights: &RankWeights,
+    min: usize,
+    max: usize,
+) -> Vec<usize> {
     let s = |i: usize, j: usize| sim.get(i * n + j).copied().unwrap_or(0.0) as f64;
+    let most_sessions = candidates.iter().filter_map(|&c| profiles.get(c)).map(|p| p.sessions).max().unwrap_or(1).max(1);
+    let mut covered: BTreeSet<&str> = BTreeSet::new();
     let mut chosen: Vec<usize> = Vec::new();
-    let mut left: Vec<usize> = (0..profiles.len()).collect();
+    let mut left: Vec<usize> = (0..candidates.len()).collect();
     while chosen.len() < max && !left.is_empty() {
         let mut best: Option<(usize, f64)> = None;
-        for (slot, &c) in left.iter().enumerate() {
-            let p = &profiles[c];
+        for (slot, &k) in left.iter().enumerate() {
+            let Some(p) = candidates.get(k).and_then(|&c| profiles.get(c)) else { continue };
             if chosen.len() >= min && p.sessions < 2 {
                 continue;
             }
             let redundancy = chosen.iter().map(|&o| s(p.medoid, profiles[o].medoid)).fold(0.0, f64::max);
-            let mmr = weights.mmr_lambda * p.score - (1.0 - weights.mmr_lambda) * redundancy;
+            let new_sessions = p.session_ids.iter().filter(|id| !covered.contains(id.as_str())).count();
+            let gain = weights.coverage * new_sessions as f64 / most_sessions as f64;
+            let value = quality.get(k).copied().unwrap_or(1.0).clamp(0.0, 1.0) * p.score + gain;
+            let mmr = weights.mmr_lambda * value - (1.0 - weights.mmr_lambda) * redundancy;
             if best.is_none_or(|(_, b)| mmr > b) {
                 best = Some((slot, mmr));
             }
         }
         let Some((slot, _)) = best else { break };
-        chosen.push(left.remove(slot));
+        let k = left.remove(slot);
+        let c = candidates[k];
+        covered.extend(profiles[c].session_ids.iter().map(String::as_str));
+        chosen.push(c);
     }
     chosen
 }

@@ -1,6 +1,8 @@
 //! The candle port of all-MiniLM-L6-v2 against sentence-transformers'
 //! vectors (fixtures/draft/embeddings-reference.json, written by
-//! scripts/reference-embeddings.py). Skipped, saying so, without the model.
+//! scripts/reference-embeddings.py). Skipped, saying so, without the model,
+//! unless RAPPORTEUR_REQUIRE_ALL is set (as `make test` does), when a missing
+//! model fails.
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +18,13 @@ fn model_dir() -> Option<PathBuf> {
     match embed::locate(explicit.as_deref()) {
         Ok(location) => Some(location.dir),
         Err(looked) => {
+            // CI (make test) installs the model and sets RAPPORTEUR_REQUIRE_ALL: there a
+            // missing model is a failure, not a skip.
+            let required = std::env::var_os("RAPPORTEUR_REQUIRE_ALL").is_some_and(|v| !v.is_empty() && v != "0");
+            assert!(
+                !required,
+                "RAPPORTEUR_REQUIRE_ALL is set but all-MiniLM-L6-v2 is not installed (scripts/install-embeddings.sh); looked in: {looked:?}"
+            );
             eprintln!(
                 "SKIPPED: all-MiniLM-L6-v2 not installed (run scripts/install-embeddings.sh); looked in: {looked:?}"
             );

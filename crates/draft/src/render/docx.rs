@@ -7,7 +7,7 @@ use std::io::{Cursor, Write};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
-use super::{footnote_parts, preamble};
+use super::{footnote_parts, preamble, support};
 use crate::error::{DraftError, Result};
 use crate::messages::Draft;
 
@@ -91,7 +91,7 @@ pub fn to_docx(draft: &Draft) -> Result<Vec<u8>> {
                 body.push_str(&paragraph("ListBullet", &format!("{}{}{reference}", run("\u{2022}\t", false), run(&m.text, false))));
                 let (used, also) = footnote_parts(m);
                 let mut text: Vec<String> = used.iter().map(|(c, q)| format!("{c}: \u{201c}{q}\u{201d}")).collect();
-                text.push(format!("({} sessions, {} speakers)", m.sessions, m.speakers));
+                text.push(format!("({})", support(m)));
                 if !also.is_empty() {
                     text.push(format!("Also raised in: {}.", also.join("; ")));
                 }

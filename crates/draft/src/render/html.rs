@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{footnote_parts, preamble};
+use super::{footnote_parts, preamble, support};
 use crate::messages::Draft;
 
 /// Text safe in HTML element content and attribute values.
@@ -66,7 +66,7 @@ pub fn to_html(draft: &Draft) -> String {
                     .iter()
                     .map(|(c, q)| format!("{}: <q>{}</q>", escape(c), escape(q)))
                     .collect();
-                let _ = write!(notes, "<li id=\"fn-{n}\">{} ({} sessions, {} speakers)", cited.join("; "), m.sessions, m.speakers);
+                let _ = write!(notes, "<li id=\"fn-{n}\">{} ({})", cited.join("; "), support(m));
                 if !also.is_empty() {
                     let _ = write!(notes, " Also raised in: {}.", escape(&also.join("; ")));
                 }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{footnote_parts, preamble};
+use super::{footnote_parts, preamble, support};
 use crate::messages::Draft;
 
 fn escape(text: &str) -> String {
@@ -49,7 +49,7 @@ pub fn to_markdown(draft: &Draft) -> String {
                 let mut note = format!("[^{n}]: ");
                 let cited: Vec<String> = used.iter().map(|(c, q)| format!("{}: \u{201c}{}\u{201d}", escape(c), escape(q))).collect();
                 note.push_str(&cited.join("; "));
-                let _ = write!(note, " ({} sessions, {} speakers)", m.sessions, m.speakers);
+                let _ = write!(note, " ({})", support(m));
                 if !also.is_empty() {
                     let _ = write!(note, " Also raised in: {}.", escape(&also.join("; ")));
                 }

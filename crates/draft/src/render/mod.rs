@@ -81,6 +81,12 @@ pub(crate) fn footnote_parts(message: &Message) -> (Vec<(String, String)>, Vec<S
     (used, also)
 }
 
+/// "3 sessions, 4 speakers" (singular for one).
+pub(crate) fn support(message: &Message) -> String {
+    let plural = |n: usize, word: &str| if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") };
+    format!("{}, {}", plural(message.sessions, "session"), plural(message.speakers, "speaker"))
+}
+
 pub(crate) fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -29,6 +29,9 @@ pub enum DropReason {
     Names,
     /// Starts with "this"/"that"/"it"/... with nothing before it to refer to.
     Dangling,
+    /// About running the session itself (slides, microphones, the chat,
+    /// feedback forms, time), not about policy.
+    Housekeeping,
     /// Too short to say anything once cleaned.
     TooShort,
     /// Only courtesies and fillers.
@@ -56,6 +59,76 @@ static SECOND_PERSON: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?:you|your|
 static THIRD_SINGULAR: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?:he|she|him|his|hers|herself|himself)\b"));
 static DANGLING_START: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)^(?:this|that|these|those|it|they|them|such|here|there)\b"));
+/// "Such a framework" points back to something said before.
+static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\bsuch (?:a|an)\b|^both (?:are|were|is)\b"));
+/// Words about running the session rather than about policy: a sentence
+/// with one of them is logistics ("Please fill in the feedback form").
+static HOUSEKEEPING: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^please\b|\b(?:feedback form|(?:next|this|the|my) slides?|hear me|share (?:my|the) screen|(?:in|into|to) the chat|the q ?& ?a\b|microphones?|unmute|one more minute|(?:a|the) (?:coffee )?break\b|give the floor|next speaker|time is up|minutes? left|(?:sum|wrap) up this session|(?:wait|waiting) for (?:people|participants|others))",
+    )
+});
+/// "we" followed by anything but a modal or "need": the speaker's own
+/// organisation or experience ("we sell many devices", "we started a
+/// network"), which "stakeholders" would misattribute.
+static WE_ANECDOTE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\bwe(?:'ve|'re|'d)?\s+(?:(?:also|all|really|still|now|then|therefore|collectively|urgently|definitely|absolutely|together|as \w+(?: \w+)?,?)\s+)*(?P<verb>[a-z']+)(?:\s+(?P<next>[a-z]+))?",
+    )
+});
+const WE_NORMATIVE: &[&str] = &[
+    "need", "must", "should", "have", "ought", "cannot", "can", "could", "will", "would", "shall", "can't", "mustn't",
+    "shouldn't", "won't", "are",
+];
+
+/// Whether a first person plural in `sentence` tells the speaker's own
+/// story rather than what stakeholders should do.
+fn we_is_anecdotal(sentence: &str) -> bool {
+    WE_ANECDOTE.captures_iter(sentence).any(|c| {
+        let verb = c.name("verb").map(|m| m.as_str().to_lowercase()).unwrap_or_default();
+        let next = c.name("next").map(|m| m.as_str().to_lowercase()).unwrap_or_default();
+        match verb.as_str() {
+            // "we have to", "we have a role/responsibility"; not "we have started".
+            "have" => !(next == "to" || ["a", "an", "the", "no", "all", "every", "collective", "shared"].contains(&next.as_str())),
+            // "we are all responsible"; not "we are starting", "we are a small company".
+            "are" => !["all", "responsible", "obliged", "called", "urged", "not", "still"].contains(&next.as_str()),
+            // "we will need", "we will not succeed unless"; not "we will publish" (a commitment of the speaker's own).
+            "will" | "would" => !["need", "have", "not", "never", "only", "all", "be"].contains(&next.as_str()),
+            v => !WE_NORMATIVE.contains(&v),
+        }
+    }) || (OUR.captures_iter(sentence).any(|c| c.name("org").is_none())
+        && !WE_ANECDOTE.is_match(sentence)
+        && !sentence.to_lowercase().contains("let us"))
+}
+
+/// A sentence that reports what was agreed, heard or concluded as a list of
+/// "that" clauses ("participants agreed that A, that B and that C").
+static THAT_LIST_FRAME: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\b(?:agreed|agreement|consensus|noted|stressed|emphasi[sz]ed|highlighted|concluded|recogni[sz]ed|heard|learned|learnt|sum up|summari[sz]e)\b[^.;]{0,60}?\bthat\b")
+});
+static THAT_CLAUSE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?P<sep>[,;]\s+(?:and\s+|but\s+)?)that\s+(?P<next>[\w']+)"));
+/// Once the frame is gone, the later clauses of such a list lose their
+/// "that": "A must be open, that B must be..." becomes "A must be open, B must be...".
+/// A demonstrative "that" ("..., that is why") is kept.
+fn flatten_that_list(text: &str) -> String {
+    THAT_CLAUSE
+        .replace_all(text, |c: &regex::Captures<'_>| {
+            let next = c.name("next").map(|m| m.as_str()).unwrap_or("");
+            let demonstrative = ["is", "was", "would", "will", "can", "could", "has", "had", "means", "makes", "said", "'s"]
+                .contains(&next.to_lowercase().as_str());
+            let sep = c.name("sep").map(|m| m.as_str()).unwrap_or("");
+            if demonstrative { format!("{sep}that {next}") } else { format!("{sep}{next}") }
+        })
+        .into_owned()
+}
+
+/// "our" about the speaker's own things ("our forecasts", "our farmers")
+/// with no "we" of what stakeholders should do: an anecdote.
+static OUR: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\bour\b(?:\s+(?P<org>organi[sz]ation|company|ministry|government|team|foundation|institute|agency|association|network|coalition|initiative|project|department|office|Common)\b)?")
+});
+
 /// Expletive "it"/"there" and demonstratives that don't point back.
 static NOT_DANGLING: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -110,7 +183,15 @@ pub fn rewrite_sentence(sentence: &str, follows_statement: bool, names: &[String
     if original.trim_end_matches(['"', '\u{201d}', ')']).ends_with('?') {
         return drop(String::new(), DropReason::Question);
     }
-    let text = rules::apply(&original);
+    if HOUSEKEEPING.is_match(&original) {
+        return drop(String::new(), DropReason::Housekeeping);
+    }
+    let framed = rules::apply_framing(&original);
+    if we_is_anecdotal(&framed) {
+        return drop(framed, DropReason::FirstPerson);
+    }
+    let framed = if THAT_LIST_FRAME.is_match(&original) { flatten_that_list(&framed) } else { framed };
+    let text = rules::apply_pronouns(&framed);
     let core = text.trim_end_matches(['.', '!']).trim();
     if core.is_empty() || !core.chars().any(char::is_alphabetic) {
         return drop(text, DropReason::Empty);
@@ -125,7 +206,7 @@ pub fn rewrite_sentence(sentence: &str, follows_statement: bool, names: &[String
     if THIRD_SINGULAR.is_match(core) || names.iter().any(|n| n.len() > 2 && contains_word(&lower, &n.to_lowercase())) {
         return drop(text, DropReason::Names);
     }
-    if !follows_statement && DANGLING_START.is_match(core) && !NOT_DANGLING.is_match(core) {
+    if !follows_statement && ((DANGLING_START.is_match(core) && !NOT_DANGLING.is_match(core)) || POINTS_BACK.is_match(core)) {
         return drop(text, DropReason::Dangling);
     }
     if core.split_whitespace().count() < 5 {

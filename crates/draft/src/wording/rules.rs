@@ -104,6 +104,11 @@ pub static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             "",
         ),
         rule(
+            "summary opener",
+            r"(?i)^(?:so,?\s+)?(?:to summari[sz]e|to sum up|let me (?:try to )?sum up|in summary|in sum|to conclude|in conclusion|what I heard|a comment)\s*[:,]\s*",
+            "",
+        ),
+        rule(
             "attribution",
             r"^(?:[Aa]s|[Ll]ike) [A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3} (?:said|mentioned|noted|pointed out|highlighted|stressed|put it|explained|suggested)(?: (?:earlier|before|already|today))?,\s*",
             "",
@@ -151,7 +156,7 @@ pub static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         // Hedges and stance markers.
         rule(
             "I think",
-            r"(?i)\b(?:I|we) (?:do |really |strongly |truly |also |personally |would |firmly |genuinely |still )*(?:think|believe|feel|guess|suppose|would say|would argue|would suggest|am convinced|are convinced|am sure|are sure|am certain|are certain|would like to (?:say|stress|emphasi[sz]e|underline|highlight|add|point out|note|mention|reiterate)|want to (?:say|stress|emphasi[sz]e|underline|highlight|add|point out|note|mention|reiterate)|must say|have to say|can say|would also (?:say|add))(?: that)?,?\s+",
+            r"(?i)\b(?:I|we) (?:do |really |strongly |truly |also |personally |would |firmly |genuinely |still )*(?:think|believe|feel|know|guess|suppose|see that|recogni[sz]e that|would say|would argue|would suggest|am convinced|are convinced|am sure|are sure|am certain|are certain|would like to (?:say|stress|emphasi[sz]e|underline|highlight|add|point out|note|mention|reiterate)|want to (?:say|stress|emphasi[sz]e|underline|highlight|add|point out|note|mention|reiterate)|must say|have to say|can say|would also (?:say|add))(?: that)?,?\s+",
             "",
         ),
         rule(
@@ -170,11 +175,26 @@ pub static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             "$next",
         ),
         rule("hedge at start", r"(?i)^(?:maybe|perhaps|probably|possibly|hopefully|I hope that|I hope),?\s+", ""),
+        rule(
+            "parenthetical hedges",
+            r"(?i),\s*(?:really|actually|basically|of course|honestly|frankly|I think|I believe|I would say|in a way|so to speak|if you like|to be honest),",
+            ",",
+        ),
+        rule(
+            "what we need is to",
+            r"(?i)^what (?:we|I) (?:really |also )?need(?:,?\s*really)?,?\s+(?:is|would be) to\b",
+            "there is a need to",
+        ),
+        rule(
+            "what we need is",
+            r"(?i)^what (?:we|I) (?:really |also )?need(?:,?\s*really)?,?\s+(?:is|would be)(?: that)?\b",
+            "there is a need for",
+        ),
         rule("a little bit", r"(?i)\ba (?:little )?bit (?P<w>more|less|better|further)\b", "$w"),
         // Calls and recommendations in the first person.
         rule(
             "urge X to",
-            r"(?i)^(?:I|we)\s+(?:would\s+|also\s+|therefore\s+|strongly\s+|really\s+|again\s+|hereby\s+)*(?:like\s+to\s+|want\s+to\s+|wish\s+to\s+)?(?:urge|call\s+(?:up)?on|encourage|invite|ask|appeal\s+to|challenge|request)\s+(?P<who>(?:[\w'-]+\s+){0,7}?[\w'-]+)\s+to\s+(?P<rest>.+)$",
+            r"(?i)^(?:I|we)\s+(?:would\s+|also\s+|therefore\s+|strongly\s+|really\s+|again\s+|hereby\s+)*(?:like\s+to\s+|want\s+to\s+|wish\s+to\s+)?(?:urge|call\s+(?:up)?on|encourage|invite|ask|appeal\s+to|challenge|request|recommend|advise)\s+(?P<who>(?:[\w'-]+\s+){0,7}?[\w'-]+)\s+to\s+(?P<rest>.+)$",
             "$who should $rest",
         ),
         rule(
@@ -192,7 +212,6 @@ pub static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             r"(?i)^(?:my|our) (?:(?:main|key|first|last|final) )?(?:recommendation|suggestion|proposal|ask|call)(?: here)? (?:is|would be|will be)(?: that|:)\s+",
             "it is recommended that ",
         ),
-        rule("I would urge (bare)", r"(?i)^(?:I|we) (?:would )?(?:urge|recommend|suggest)\s+", ""),
         // First person plural to third person.
         rule("let us", r"(?i)\blet us\b", "stakeholders should"),
         rule("all of us", r"(?i)\b(?:all of us|we all|each (?:one )?of us)\b", "all stakeholders"),
@@ -232,14 +251,38 @@ pub static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
     ]
 });
 
-/// Applies every rule, in order, to one sentence.
-pub fn apply(sentence: &str) -> String {
+/// The first rule that turns the first person plural into the third.
+const FIRST_PRONOUN_RULE: &str = "let us";
+
+fn apply_rules(sentence: &str, rules: &[Rule]) -> String {
     let mut text = sentence.trim().to_string();
-    for r in RULES.iter() {
+    for r in rules {
         let replaced = r.pattern.replace_all(&text, r.replacement);
         if let std::borrow::Cow::Owned(new) = replaced {
             text = new.trim().to_string();
         }
     }
     text
+}
+
+fn split_at_pronouns() -> (&'static [Rule], &'static [Rule]) {
+    let at = RULES.iter().position(|r| r.name == FIRST_PRONOUN_RULE).unwrap_or(RULES.len());
+    RULES.split_at(at)
+}
+
+/// The rules before the pronoun rewrites: spoken forms, courtesies, framing,
+/// hedges and first-person calls. What is left in the first person plural
+/// afterwards is what the pronoun rules would turn into "stakeholders".
+pub fn apply_framing(sentence: &str) -> String {
+    apply_rules(sentence, split_at_pronouns().0)
+}
+
+/// The pronoun rewrites and tidying, on the output of [`apply_framing`].
+pub fn apply_pronouns(text: &str) -> String {
+    apply_rules(text, split_at_pronouns().1)
+}
+
+/// Applies every rule, in order, to one sentence.
+pub fn apply(sentence: &str) -> String {
+    apply_pronouns(&apply_framing(sentence))
 }

@@ -70,6 +70,32 @@ const KEPT: &[(&str, &str)] = &[
         "There was broad consensus on the need to measure the Internet's carbon footprint.",
         "There is a need to measure the Internet's carbon footprint.",
     ),
+    ("What we need, really, is agreed methods for measuring emissions.", "There is a need for agreed methods for measuring emissions."),
+    ("What we need is to open up the weather data.", "There is a need to open up the weather data."),
+    (
+        "I would recommend every country to have a data-sharing framework ready before the next crisis.",
+        "Every country should have a data-sharing framework ready before the next crisis.",
+    ),
+    (
+        "We know we must do more to make devices last longer.",
+        "Stakeholders must do more to make devices last longer.",
+    ),
+    (
+        "Regulators should open spectrum, and we have a responsibility to help them.",
+        "Regulators should open spectrum, and stakeholders have a responsibility to help them.",
+    ),
+    (
+        "There was broad agreement that sustainability must be a cross-cutting issue, that digital and environmental policies must be made together, and that devices must last longer.",
+        "Sustainability must be a cross-cutting issue, digital and environmental policies must be made together, and devices must last longer.",
+    ),
+    (
+        "So, to summarise: local content is a condition for meaningful access.",
+        "Local content is a condition for meaningful access.",
+    ),
+    (
+        "Participants agreed that funds should reach community networks, and that is why regulators matter.",
+        "Funds should reach community networks, and that is why regulators matter.",
+    ),
     (
         "Our Common Agenda gives us a framework for digital cooperation.",
         "Our Common Agenda gives stakeholders a framework for digital cooperation.",
@@ -80,13 +106,24 @@ const KEPT: &[(&str, &str)] = &[
 const DROPPED: &[(&str, DropReason)] = &[
     ("What should governments do about this?", DropReason::Question),
     ("I was in Nairobi last year and saw a community network.", DropReason::FirstPerson),
-    ("You can see it on the slide.", DropReason::SecondPerson),
+    ("You can see it on the slide.", DropReason::Housekeeping),
+    ("You should all read the report of the working group.", DropReason::SecondPerson),
     ("This is very important for all of us.", DropReason::Dangling),
     ("That requires a lot of money.", DropReason::Dangling),
     ("He made an excellent point about encryption policy.", DropReason::Names),
     ("Thank you very much.", DropReason::Empty),
     ("Yes, exactly.", DropReason::TooShort),
     ("Diallo is right about the spectrum allocation issue here.", DropReason::Names),
+    ("Please fill in the feedback form before you leave.", DropReason::Housekeeping),
+    ("Let's wait one more minute for people to come in.", DropReason::Housekeeping),
+    ("Questions can be written in the chat at any time during the session.", DropReason::Housekeeping),
+    ("And we know we must do more on the devices, since we sell many of them.", DropReason::FirstPerson),
+    ("We have started a joint network of youth movements this year.", DropReason::FirstPerson),
+    ("We will publish an open toolkit of model clauses next year.", DropReason::FirstPerson),
+    ("We are a small company with customers in three countries.", DropReason::FirstPerson),
+    ("Our forecasts combine satellite data with weather data from national services.", DropReason::FirstPerson),
+    ("Both are right, and the two transitions must be planned together.", DropReason::Dangling),
+    ("Every country should have such a framework ready before the next crisis.", DropReason::Dangling),
 ];
 
 #[test]
