@@ -7,7 +7,16 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn rapporteur() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_rapporteur"))
+    let mut c = Command::new(env!("CARGO_BIN_EXE_rapporteur"));
+    // Never touch the user's vector cache from tests.
+    c.env("RAPPORTEUR_CACHE", std::env::temp_dir().join(format!("rapporteur-pipeline-test-{}", std::process::id())));
+    // The sentence-embedding model when installed (make test installs it), so
+    // the drafts' determinism is checked with it; TF-IDF otherwise.
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/all-MiniLM-L6-v2");
+    if model.join("model.safetensors").is_file() {
+        c.env("RAPPORTEUR_EMBEDDINGS", model);
+    }
+    c
 }
 
 fn stderr(out: &Output) -> String {
@@ -47,7 +56,9 @@ fn run(args: &[&str], input: &Path, out: &Path) -> Output {
     rapporteur().arg("run").arg(input).arg("-o").arg(out).args(args).output().unwrap()
 }
 
-/// Every output file under `dir`, by relative path, except the run report.
+/// Every output file under `dir`, by relative path, except the run report
+/// and the tantivy index (its segment files carry random ids; compared by
+/// its search results instead, see `searches`).
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -58,13 +69,38 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
                 stack.push(path);
             } else {
                 let rel = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-                if rel != "run.json" {
+                if rel != "run.json" && !rel.starts_with("index/") {
                     files.insert(rel, fs::read(&path).unwrap());
                 }
             }
         }
     }
     files
+}
+
+/// The results of a few searches of `OUT/index`, as JSON.
+fn searches(out: &Path) -> Vec<String> {
+    ["community networks", "governments", "digital skills", "speaker:moderator", "kind:recommendation", ""]
+        .iter()
+        .map(|q| {
+            let o = rapporteur()
+                .args(["search", "--to", "json", "--limit", "50", "--index"])
+                .arg(out.join("index"))
+                .arg(q)
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "search {q:?}: {}", stderr(&o));
+            String::from_utf8(o.stdout).unwrap()
+        })
+        .collect()
+}
+
+/// The status and detail of a meeting stage in `OUT/run.json`.
+fn meeting_stage(out: &Path, name: &str) -> (String, String) {
+    let r = report(out);
+    let stage = r["meeting_stages"].as_array().unwrap().iter().find(|s| s["stage"] == name).cloned();
+    let stage = stage.unwrap_or_else(|| panic!("no meeting stage {name} in {r}"));
+    (stage["status"].as_str().unwrap().to_string(), stage["detail"].as_str().unwrap_or("").to_string())
 }
 
 fn report(out: &Path) -> serde_json::Value {
@@ -87,6 +123,19 @@ fn second_run_recomputes_only_what_changed() {
     assert_eq!(first["speaker"], "Speaker 0");
     assert_eq!(first["start"], 1.0);
     assert!(fs::read_to_string(out.join("sessions/ws-000/report.md")).unwrap().contains("community networks"));
+    // Meeting stages: messages drafted from all findings, and the index.
+    for ext in ["md", "html", "json"] {
+        assert!(out.join(format!("drafts/messages.{ext}")).is_file(), "drafts/messages.{ext}");
+    }
+    let drafts: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("drafts/messages.json")).unwrap()).unwrap();
+    assert_eq!(drafts["metrics"]["sessions"], 4, "{drafts}");
+    assert_eq!(meeting_stage(&out, "drafts").0, "done");
+    let (status, detail) = meeting_stage(&out, "index");
+    assert_eq!(status, "done");
+    assert!(detail.starts_with("4 sessions indexed, 0 removed, 0 unchanged;"), "{detail}");
+    let hits = &searches(&out)[0];
+    assert!(hits.contains("ws-000") && hits.contains("community networks"), "{hits}");
 
     fs::write(input.join("ws-002/session.toml"), "title = \"Renamed\"\n").unwrap();
     let second = run(&[], &input, &out);
@@ -98,6 +147,26 @@ fn second_run_recomputes_only_what_changed() {
         .map(|s| s["status"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(statuses, ["cached", "cached", "done", "cached"]);
+    // Only the changed session is re-indexed; the drafts follow its findings.
+    let detail = meeting_stage(&out, "index").1;
+    assert!(detail.starts_with("1 sessions indexed, 0 removed, 3 unchanged;"), "{detail}");
+    assert_eq!(meeting_stage(&out, "drafts").0, "done");
+    assert!(searches(&out)[1].contains("Renamed"), "the new title is searchable");
+
+    // Nothing changed: nothing is redone.
+    let third = run(&[], &input, &out);
+    assert_eq!(third.status.code(), Some(0), "{}", stderr(&third));
+    assert!(report(&out)["sessions"].as_array().unwrap().iter().all(|s| s["status"] == "cached"));
+    assert_eq!(meeting_stage(&out, "drafts").0, "unchanged");
+    assert_eq!(meeting_stage(&out, "index").0, "unchanged");
+
+    // A session removed from the meeting leaves the index and the drafts.
+    fs::remove_dir_all(input.join("ws-003")).unwrap();
+    assert_eq!(run(&[], &input, &out).status.code(), Some(0));
+    let detail = meeting_stage(&out, "index").1;
+    assert!(detail.starts_with("0 sessions indexed, 1 removed, 3 unchanged;"), "{detail}");
+    assert!(!searches(&out)[5].contains("ws-003"));
+    assert!(!out.join("sessions/ws-003").exists(), "outputs of a removed session are pruned");
 
     let forced = run(&["--force"], &input, &out);
     assert_eq!(forced.status.code(), Some(0));
@@ -114,7 +183,9 @@ fn outputs_do_not_depend_on_thread_count() {
     assert!(run(&["--threads", "2"], &input, &two).status.success());
     let (a, b) = (tree(&one), tree(&two));
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    assert!(a.contains_key("drafts/messages.md"));
     assert!(a == b, "outputs differ between 1 and 2 threads");
+    assert_eq!(searches(&one), searches(&two), "search results differ between 1 and 2 threads");
 }
 
 #[test]
@@ -148,11 +219,28 @@ fn shards_merged_equal_one_run() {
         assert!(out.status.success(), "{}", stderr(&out));
         shard_dirs.push(dir);
     }
+    // Shards index their sessions but leave the drafts to the merge.
+    assert_eq!(meeting_stage(&shard_dirs[0], "drafts").0, "skipped");
+    assert!(!shard_dirs[0].join("drafts").exists());
+    assert!(shard_dirs[0].join("index/meta.json").is_file());
     let merged = tmp.path().join("merged");
     let out = rapporteur().arg("merge").args(&shard_dirs).arg("-o").arg(&merged).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(tree(&whole) == tree(&merged), "merged shards differ from one run");
+    let (a, b) = (tree(&whole), tree(&merged));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    assert!(a.contains_key("drafts/messages.json"));
+    assert!(a == b, "merged shards differ from one run");
+    assert_eq!(searches(&whole), searches(&merged), "the merged index answers differently");
     assert_eq!(report(&merged)["sessions"].as_array().unwrap().len(), 10);
+    // The merged index already holds every session: nothing to re-index.
+    assert_eq!(meeting_stage(&merged, "index").0, "unchanged");
+    assert_eq!(meeting_stage(&merged, "drafts").0, "done");
+    // A later run over the merged output recomputes nothing.
+    let again = run(&[], &input, &merged);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(report(&merged)["sessions"].as_array().unwrap().iter().all(|s| s["status"] == "cached"));
+    assert_eq!(meeting_stage(&merged, "drafts").0, "unchanged");
+    assert_eq!(meeting_stage(&merged, "index").0, "unchanged");
 }
 
 #[test]
@@ -162,4 +250,61 @@ fn bad_shard_is_a_usage_error() {
     let out = run(&["--shard", "4/3"], &input, &tmp.path().join("o"));
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("invalid shard `4/3`"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_killed_run_resumes_without_redoing_finished_sessions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = meeting(tmp.path(), 120);
+    let out = tmp.path().join("out");
+    let mut child = rapporteur()
+        .arg("run")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .args(["--threads", "1"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it (SIGKILL: no clean-up) once a few sessions are published.
+    let finished = |out: &Path| -> usize {
+        fs::read_dir(out.join("sessions"))
+            .map(|d| {
+                d.flatten()
+                    .filter(|e| !e.file_name().to_string_lossy().starts_with('.') && e.path().join(".key").is_file())
+                    .count()
+            })
+            .unwrap_or(0)
+    };
+    let started = std::time::Instant::now();
+    while finished(&out) < 3 && started.elapsed() < std::time::Duration::from_secs(120) {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let killed_midway = child.try_wait().unwrap().is_none();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let before = finished(&out);
+    assert!(before >= 3, "no session was published");
+
+    let resumed = run(&["--threads", "2"], &input, &out);
+    assert_eq!(resumed.status.code(), Some(0), "{}", stderr(&resumed));
+    let r = report(&out);
+    let cached = r["sessions"].as_array().unwrap().iter().filter(|s| s["status"] == "cached").count();
+    assert_eq!(r["sessions"].as_array().unwrap().len(), 120);
+    // Every session finished before the kill is kept, not redone.
+    assert!(cached >= before, "{cached} cached, {before} were finished");
+    if killed_midway {
+        assert!(cached < 120, "the first run was killed before the end, yet nothing was left to do");
+    }
+    // No leftovers of the killed run, and the result equals an uninterrupted run.
+    let leftovers: Vec<_> = fs::read_dir(out.join("sessions"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let clean = tmp.path().join("clean");
+    assert!(run(&[], &input, &clean).status.success());
+    assert!(tree(&clean) == tree(&out), "the resumed run differs from an uninterrupted one");
+    assert_eq!(searches(&clean), searches(&out));
 }

@@ -8,8 +8,9 @@ use crate::{PipelineError, SessionInputs, Stage};
 /// The version of this tool, part of every key: a new release recomputes.
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The key of a session's outputs: a BLAKE3 hash of the tool version, every
-/// stage's fingerprint (rules, tracks, model, options) and the name and
+/// The key of a session's outputs: a BLAKE3 hash of the tool version, the
+/// fingerprint (rules, tracks, model, options) of every stage that applies
+/// to the session ([`Stage::applies`]) and the name and
 /// content of every input file. Paths enter relative to the session folder,
 /// so a meeting moved elsewhere keeps its cache.
 pub fn session_key(inputs: &SessionInputs, stages: &[&dyn Stage]) -> Result<String, PipelineError> {
@@ -17,7 +18,7 @@ pub fn session_key(inputs: &SessionInputs, stages: &[&dyn Stage]) -> Result<Stri
     hasher.update(b"rapporteur session key v1\0");
     hasher.update(TOOL_VERSION.as_bytes());
     hasher.update(b"\0");
-    for stage in stages {
+    for stage in stages.iter().filter(|s| s.applies(inputs)) {
         hasher.update(stage.name().as_bytes());
         hasher.update(b"\0");
         hasher.update(stage.fingerprint().as_bytes());

@@ -130,6 +130,7 @@ impl Pipeline {
             reports.push(report);
         }
         reports.sort_by(|a, b| a.id.cmp(&b.id));
+        let pruned = prune_stale(&sessions_dir, &reports);
         let mut report = RunReport {
             version: TOOL_VERSION.to_string(),
             shard: options.shard.to_string(),
@@ -137,7 +138,7 @@ impl Pipeline {
             millis: 0,
             sessions: reports,
             meeting_stages: Vec::new(),
-            meeting_warnings: Vec::new(),
+            meeting_warnings: pruned,
         };
         pool.install(|| self.run_meeting_stages(&options.out, &mut report, options, observer));
         report.millis = started.elapsed().as_millis() as u64;
@@ -253,6 +254,36 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         .map(|s| s.to_string())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".into())
+}
+
+/// Removes the output folders of sessions that are no longer in the run (a
+/// session folder deleted from the meeting, or moved to another shard), so
+/// that `OUT` mirrors the meeting. Only folders with a key file (made by a
+/// run) are touched. Returns one line per folder removed.
+fn prune_stale(sessions_dir: &Path, reports: &[SessionReport]) -> Vec<String> {
+    let mut removed = Vec::new();
+    let Ok(entries) = fs::read_dir(sessions_dir) else { return removed };
+    let mut stale: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            !name.starts_with('.')
+                && p.join(KEY_FILE).is_file()
+                && reports.binary_search_by(|r| r.id.as_str().cmp(name.as_str())).is_err()
+        })
+        .collect();
+    stale.sort();
+    for dir in stale {
+        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        // Renamed aside first, so no reader sees a half-deleted folder.
+        let aside = sessions_dir.join(format!(".{name}.old-{}", std::process::id()));
+        if fs::rename(&dir, &aside).is_ok() {
+            let _ = fs::remove_dir_all(&aside);
+            removed.push(format!("sessions/{name}: removed (the session is no longer in this run)"));
+        }
+    }
+    removed
 }
 
 /// A rough cost for scheduling: a recording to transcribe outweighs any

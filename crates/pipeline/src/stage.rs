@@ -16,6 +16,13 @@ pub trait Stage: Send + Sync {
     /// Everything besides the session's input files that changes this stage's
     /// output (configuration, rules, model): part of the cache key.
     fn fingerprint(&self) -> String;
+    /// Whether the stage can do anything for this session. A stage that
+    /// cannot (ASR for a session with captions) leaves its fingerprint out of
+    /// the session's key, so changing, say, the Whisper model recomputes only
+    /// the sessions transcribed with it, and costs nothing to check for others.
+    fn applies(&self, _inputs: &SessionInputs) -> bool {
+        true
+    }
     /// Does the stage's work, reading what earlier stages left in `work`.
     fn run(&self, work: &mut SessionWork<'_>) -> Result<(), PipelineError>;
 }

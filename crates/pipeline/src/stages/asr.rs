@@ -10,7 +10,7 @@ use rapporteur_asr::transcribe::engine::Engine;
 use rapporteur_asr::transcribe::{TranscribeOptions, Transcriber};
 use rapporteur_captions::write::{self, OutputFormat, WriteOptions};
 
-use crate::{PipelineError, SessionWork, Stage};
+use crate::{PipelineError, SessionInputs, SessionWork, Stage};
 
 /// Transcribes the session's first recording with Whisper when no earlier
 /// stage produced a transcript. The model is loaded on first use only, so a
@@ -87,6 +87,11 @@ impl Stage for AsrStage {
                 )
             })
             .clone()
+    }
+
+    fn applies(&self, inputs: &SessionInputs) -> bool {
+        // The transcript stage reads captions or raw text when there are any.
+        inputs.captions.is_empty() && inputs.raw_text.is_empty() && !inputs.recordings.is_empty()
     }
 
     fn run(&self, work: &mut SessionWork<'_>) -> Result<(), PipelineError> {

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 
-use rapporteur_draft::embed::{EmbedOptions, Embedder};
+use rapporteur_draft::embed::{locate, EmbedOptions, Embedder};
 use rapporteur_draft::render::{self, Format};
 use rapporteur_draft::{DraftOptions, Meeting};
 use rapporteur_extract::Tracks;
@@ -49,6 +49,30 @@ impl DraftStage {
     }
 }
 
+impl DraftStage {
+    /// Which vectors the drafts would be made with, cheaply: the model folder
+    /// and its files' sizes and modification times (hashing the 90 MB of
+    /// weights on every run would cost more than a run with nothing to do).
+    fn model_fingerprint(&self) -> String {
+        if self.embed.force_tfidf {
+            return "tfidf".into();
+        }
+        match locate(self.embed.model_dir.as_deref()) {
+            Ok(location) => {
+                let mut parts = vec![location.dir.display().to_string()];
+                for name in ["config.json", "tokenizer.json", "1_Pooling/config.json", "modules.json", "model.safetensors"] {
+                    if let Ok(meta) = fs::metadata(location.dir.join(name)) {
+                        let modified = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+                        parts.push(format!("{name}:{}:{:?}", meta.len(), modified));
+                    }
+                }
+                parts.join(" ")
+            }
+            Err(_) => "tfidf (no model)".into(),
+        }
+    }
+}
+
 impl MeetingStage for DraftStage {
     fn name(&self) -> &'static str {
         "drafts"
@@ -62,16 +86,16 @@ impl MeetingStage for DraftStage {
         }
         let published: Vec<_> =
             ctx.published().into_iter().filter(|p| ctx.session_dir(&p.id).join("findings.json").is_file()).collect();
-        let mut embedder = Embedder::new(self.embed.clone());
-        let info = embedder.info();
+        if published.is_empty() {
+            return Ok(MeetingOutcome::skipped("no session has findings yet"));
+        }
         let mut hasher = blake3::Hasher::new();
         for part in [
             "rapporteur drafts v1",
             TOOL_VERSION,
             &self.fingerprint,
             &format!("{:?}", self.options),
-            &info.name,
-            &info.detail,
+            &self.model_fingerprint(),
             &self.formats.iter().map(|f| f.extension()).collect::<Vec<_>>().join(","),
         ] {
             hasher.update(part.as_bytes());
@@ -91,6 +115,8 @@ impl MeetingStage for DraftStage {
             return Ok(MeetingOutcome::unchanged(format!("findings of {} sessions unchanged", published.len())));
         }
         ctx.start(published.len() as u64);
+        let mut embedder = Embedder::new(self.embed.clone());
+        let info = embedder.info();
         // Read in parallel; sessions stay in id order.
         let read: Vec<Result<Meeting, String>> = published
             .par_iter()

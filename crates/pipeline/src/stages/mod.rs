@@ -1,11 +1,13 @@
 //! The per-session stages, and the meeting stages that follow them.
 
+mod align;
 mod asr;
 mod drafts;
 mod extract;
 mod index;
 mod transcript;
 
+pub use align::AlignStage;
 pub use asr::AsrStage;
 pub use drafts::{DraftStage, DRAFTS_DIR};
 pub use extract::ExtractStage;
