@@ -42,6 +42,7 @@ enum Command {
     Serve(commands::serve::Args),
     Models(commands::models::Args),
     Transcribe(commands::transcribe::Args),
+    Align(commands::align::Args),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +60,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => commands::serve::run(args),
         Command::Models(args) => commands::models::run(args),
         Command::Transcribe(args) => commands::transcribe::run(args),
+        Command::Align(args) => commands::align::run(args),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),

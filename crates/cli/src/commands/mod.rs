@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod align;
 pub mod captions;
 pub mod draft;
 pub mod eval;

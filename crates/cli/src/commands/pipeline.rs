@@ -9,7 +9,7 @@ use rapporteur_extract::Extractor;
 use rapporteur_asr::transcribe::{ThreadPlan, TranscribeOptions};
 use rapporteur_draft::embed::{self, EmbedOptions};
 use rapporteur_draft::DraftOptions;
-use rapporteur_pipeline::stages::{AsrStage, DraftStage, ExtractStage, IndexStage, TranscriptStage};
+use rapporteur_pipeline::stages::{AlignStage, AsrStage, DraftStage, ExtractStage, IndexStage, TranscriptStage};
 use rapporteur_pipeline::Pipeline;
 
 use crate::commands::extract::{load_rules, load_tracks};
@@ -84,7 +84,9 @@ pub fn build(options: &StageOptions) -> anyhow::Result<Pipeline> {
     let embed = EmbedOptions { cache_dir: embed::default_cache_dir(), ..EmbedOptions::default() };
     Ok(Pipeline::new()
         .stage(TranscriptStage { speaking_rate_wpm: options.speaking_rate, ..TranscriptStage::default() })
-        .stage(AsrStage::new(model, asr))
+        .stage(AsrStage::new(model.clone(), asr.clone()))
+        // Captions and a recording: the captions on the recording's timeline.
+        .stage(AlignStage::new(model, asr))
         .stage(ExtractStage::new(extractor, format!("extract {}", fingerprint.finalize().to_hex())))
         .meeting_stage(DraftStage::new(
             tracks,

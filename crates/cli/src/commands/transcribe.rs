@@ -12,7 +12,7 @@ use rapporteur_asr::transcribe::engine::Engine;
 use rapporteur_asr::transcribe::glossary::{Glossary, GlossaryError, TokenizerJson, MAX_PROMPT_TOKENS};
 use rapporteur_asr::transcribe::{ThreadPlan, TranscribeError, TranscribeOptions, Transcriber, Transcription};
 use rapporteur_captions::write::{self, OutputFormat, SegmentSink, WriteOptions};
-use rapporteur_core::Session;
+use rapporteur_core::{Session, Transcript};
 
 use crate::commands::models::{model_dirs, tokenizer_path};
 use crate::output::{AtomicFile, UsageError};
@@ -46,6 +46,21 @@ pub struct Args {
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
 
+    #[command(flatten)]
+    whisper: WhisperArgs,
+
+    /// Output formats, comma-separated: vtt, srt, json, txt, md.
+    #[arg(long, value_delimiter = ',', default_value = "vtt,srt,json,txt,md")]
+    to: Vec<String>,
+
+    /// Output directory (`-` writes the one format given by --to to standard output).
+    #[arg(short, long)]
+    output: PathBuf,
+}
+
+/// How to run Whisper (shared by `transcribe` and `align`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct WhisperArgs {
     /// The ggml Whisper model (default: ggml-tiny.en.bin in ./models or $RAPPORTEUR_MODELS).
     #[arg(long)]
     model: Option<PathBuf>,
@@ -70,14 +85,6 @@ pub struct Args {
     #[arg(long, default_value_t = 1)]
     beam: usize,
 
-    /// Output formats, comma-separated: vtt, srt, json, txt, md.
-    #[arg(long, value_delimiter = ',', default_value = "vtt,srt,json,txt,md")]
-    to: Vec<String>,
-
-    /// Output directory (`-` writes the one format given by --to to standard output).
-    #[arg(short, long)]
-    output: PathBuf,
-
     /// Shrink Whisper's audio context to each chunk (faster, may cost accuracy).
     #[arg(long)]
     fit_audio_ctx: bool,
@@ -85,6 +92,56 @@ pub struct Args {
     /// Word times from cross-attention alignment (DTW) instead of whisper.cpp's token timestamps.
     #[arg(long)]
     dtw: bool,
+}
+
+impl WhisperArgs {
+    /// Loads the model and checks the options (usage errors for bad ones).
+    pub fn transcriber(&self) -> anyhow::Result<Transcriber> {
+        if self.beam == 0 {
+            bail!(UsageError("--beam must be at least 1".into()));
+        }
+        let threads = match self.threads {
+            Some(0) => bail!(UsageError("--threads must be at least 1".into())),
+            Some(n) => n,
+            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        };
+        let plan = match self.workers {
+            Some(0) => bail!(UsageError("--workers must be at least 1".into())),
+            Some(w) => ThreadPlan { workers: w.min(threads), whisper_threads: (threads / w.min(threads)).max(1) },
+            None => ThreadPlan::for_threads(threads),
+        };
+        let language = self.language.clone().filter(|l| l != "auto");
+
+        let model = find_model(self.model.as_deref())?;
+        let engine = Engine::load(&model, self.dtw)?;
+        let prompt = match &self.glossary {
+            Some(path) => Some(glossary_prompt(path, &model, &engine)?),
+            None => None,
+        };
+        let options = TranscribeOptions {
+            language,
+            threads: plan,
+            prompt,
+            beam_size: self.beam,
+            fit_audio_ctx: self.fit_audio_ctx,
+            ..TranscribeOptions::default()
+        };
+        let transcriber = match Transcriber::new(engine, options) {
+            Ok(t) => t,
+            Err(TranscribeError::Options(message)) => bail!(UsageError(message)),
+            Err(e) => return Err(e.into()),
+        };
+        let h = transcriber.engine().hparams();
+        eprintln!(
+            "model {} ({} {}), {} worker(s) × {} thread(s)",
+            model.display(),
+            h.model_type(),
+            h.weight_type(),
+            plan.workers,
+            plan.whisper_threads
+        );
+        Ok(transcriber)
+    }
 }
 
 /// Runs the subcommand.
@@ -96,49 +153,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             "`-o -` writes one input in one format to standard output: give one input and one --to format".into()
         ));
     }
-    if args.beam == 0 {
-        bail!(UsageError("--beam must be at least 1".into()));
-    }
-    let threads = match args.threads {
-        Some(0) => bail!(UsageError("--threads must be at least 1".into())),
-        Some(n) => n,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
-    let plan = match args.workers {
-        Some(0) => bail!(UsageError("--workers must be at least 1".into())),
-        Some(w) => ThreadPlan { workers: w.min(threads), whisper_threads: (threads / w.min(threads)).max(1) },
-        None => ThreadPlan::for_threads(threads),
-    };
-    let language = args.language.clone().filter(|l| l != "auto");
-
-    let model = find_model(args.model.as_deref())?;
-    let engine = Engine::load(&model, args.dtw)?;
-    let prompt = match &args.glossary {
-        Some(path) => Some(glossary_prompt(path, &model, &engine)?),
-        None => None,
-    };
-    let options = TranscribeOptions {
-        language,
-        threads: plan,
-        prompt,
-        beam_size: args.beam,
-        fit_audio_ctx: args.fit_audio_ctx,
-        ..TranscribeOptions::default()
-    };
-    let transcriber = match Transcriber::new(engine, options) {
-        Ok(t) => t,
-        Err(TranscribeError::Options(message)) => bail!(UsageError(message)),
-        Err(e) => return Err(e.into()),
-    };
-    let h = transcriber.engine().hparams();
-    eprintln!(
-        "model {} ({} {}), {} worker(s) × {} thread(s)",
-        model.display(),
-        h.model_type(),
-        h.weight_type(),
-        plan.workers,
-        plan.whisper_threads
-    );
+    let transcriber = args.whisper.transcriber()?;
 
     let stems = output_stems(&args.inputs);
     let mut outcome = Outcome { total: args.inputs.len(), failed: 0 };
@@ -147,11 +162,11 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             transcribe_one(&transcriber, input).and_then(|t| {
                 let stdout = io::stdout().lock();
                 let mut sink = write::sink(formats[0], stdout, &WriteOptions::default());
-                write_all(&t, &mut [sink.as_mut()])?;
+                write_all(&t.transcript, &mut [sink.as_mut()])?;
                 Ok(Vec::new())
             })
         } else {
-            transcribe_one(&transcriber, input).and_then(|t| write_files(&t, stem, &args.output, &formats))
+            transcribe_one(&transcriber, input).and_then(|t| write_files(&t.transcript, stem, &args.output, &formats))
         };
         match result {
             Ok(written) => {
@@ -196,7 +211,7 @@ pub fn find_model(given: Option<&Path>) -> anyhow::Result<PathBuf> {
 
 /// The glossary's prompt, measured with the model's tokenizer.json when it
 /// was installed beside the model, else with whisper.cpp's own tokenizer.
-fn glossary_prompt(path: &Path, model: &Path, engine: &Engine) -> anyhow::Result<String> {
+pub fn glossary_prompt(path: &Path, model: &Path, engine: &Engine) -> anyhow::Result<String> {
     let glossary = Glossary::load(path)?;
     let tokenizer_file = tokenizer_path(model);
     let (prompt, dropped) = if tokenizer_file.is_file() {
@@ -221,7 +236,8 @@ fn glossary_prompt(path: &Path, model: &Path, engine: &Engine) -> anyhow::Result
     Ok(prompt)
 }
 
-fn transcribe_one(transcriber: &Transcriber, input: &Path) -> anyhow::Result<Transcription> {
+/// Transcribes one recording, with a progress bar on a terminal and a summary line on stderr.
+pub fn transcribe_one(transcriber: &Transcriber, input: &Path) -> anyhow::Result<Transcription> {
     let started = Instant::now();
     let mut stream = AudioStream::open(input)?;
     let stem = input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
@@ -286,11 +302,12 @@ fn progress_bar(duration: Option<f64>, input: &Path) -> ProgressBar {
     }
 }
 
-fn write_all(t: &Transcription, sinks: &mut [&mut dyn SegmentSink]) -> anyhow::Result<()> {
+/// Streams a transcript into every sink.
+pub fn write_all(t: &Transcript, sinks: &mut [&mut dyn SegmentSink]) -> anyhow::Result<()> {
     for sink in sinks.iter_mut() {
-        sink.begin(&t.transcript.session)?;
+        sink.begin(&t.session)?;
     }
-    for segment in &t.transcript.segments {
+    for segment in &t.segments {
         for sink in sinks.iter_mut() {
             sink.segment(segment)?;
         }
@@ -302,7 +319,7 @@ fn write_all(t: &Transcription, sinks: &mut [&mut dyn SegmentSink]) -> anyhow::R
 }
 
 /// One temporary file per output, renamed into place only when all are written.
-fn write_files(t: &Transcription, stem: &str, dir: &Path, formats: &[OutputFormat]) -> anyhow::Result<Vec<PathBuf>> {
+pub fn write_files(t: &Transcript, stem: &str, dir: &Path, formats: &[OutputFormat]) -> anyhow::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for format in formats {
         files.push(AtomicFile::create(&dir.join(format!("{stem}.{}", format.extension())))?);
@@ -323,7 +340,8 @@ fn write_files(t: &Transcription, stem: &str, dir: &Path, formats: &[OutputForma
     Ok(written)
 }
 
-fn parse_formats(names: &[String]) -> anyhow::Result<Vec<OutputFormat>> {
+/// The `--to` formats, in order, without repeats.
+pub fn parse_formats(names: &[String]) -> anyhow::Result<Vec<OutputFormat>> {
     let mut formats = Vec::new();
     for name in names.iter().filter(|n| !n.trim().is_empty()) {
         let format = OutputFormat::from_name(name).ok_or_else(|| {
