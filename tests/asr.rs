@@ -284,3 +284,229 @@ fn speech_fixtures_give_their_words_paragraphs_and_times() {
         }
     }
 }
+
+/// CART text of a speech fixture as a captioner would write it: a title,
+/// the disclaimer, `>> NAME:` at each change of voice, no times.
+fn cart_text(truth: &[(f64, f64, String)], voices: &[String], extra: &[(usize, &str)]) -> String {
+    let mut out = String::from("IGF 2026 - Workshop - Alignment test\n\nThe following are the outputs of the real-time captioning.\n***\n");
+    let mut previous: Option<&str> = None;
+    for (k, (_, _, text)) in truth.iter().enumerate() {
+        let speaker = if voices[k].contains("+f") { "MS. DIALLO" } else { "MODERATOR" };
+        let mut text = text.clone();
+        for (_, add) in extra.iter().filter(|(at, _)| *at == k) {
+            text.push_str(add);
+        }
+        if previous == Some(speaker) {
+            out.push_str(&format!("{text}\n\n"));
+        } else {
+            out.push_str(&format!(">> {speaker}:  {text}\n\n"));
+        }
+        previous = Some(speaker);
+    }
+    out
+}
+
+fn voices(name: &str) -> Vec<String> {
+    let truth: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(root().join(format!("fixtures/audio/{name}.json"))).unwrap()).unwrap();
+    truth["paragraphs"].as_array().unwrap().iter().map(|p| p["voice"].as_str().unwrap().to_string()).collect()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+/// Start-time errors of the aligned segments against the fixture's paragraphs.
+fn start_errors(json: &str, truth: &[(f64, f64, String)]) -> Vec<f64> {
+    let t: serde_json::Value = serde_json::from_str(json).unwrap();
+    let segments = t["segments"].as_array().unwrap();
+    assert_eq!(segments.len(), truth.len(), "{json}");
+    segments.iter().zip(truth).map(|(s, (start, _, _))| (s["start"].as_f64().unwrap() - start).abs()).collect()
+}
+
+/// `rapporteur align` on the panel fixture, whose paragraph times are known:
+/// the captioner's text (CART, no times, with an annotation and words the
+/// speakers did not say) lands on the recording's timeline.
+#[test]
+fn align_puts_cart_text_on_the_recording_timeline() {
+    let Some(_) = model() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (audio, truth) = fixture_paragraphs("panel");
+    let cart = cart_text(&truth, &voices("panel"), &[(1, " (applause)"), (3, " Thank you, Chair, for the floor.")]);
+    let captions = dir.path().join("ws-300.txt");
+    fs::write(&captions, &cart).unwrap();
+    let out_dir = dir.path().join("out");
+    let out = rapporteur()
+        .arg("align")
+        .arg(&captions)
+        .arg(&audio)
+        .args(["--to", "json,srt", "--threads", "2", "-o"])
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("caption words on the timeline"), "{err}");
+    let json = fs::read_to_string(out_dir.join("ws-300.json")).unwrap();
+    let errors = start_errors(&json, &truth);
+    let m = median(errors.clone());
+    eprintln!("panel CART: start errors {errors:.2?}, median {m:.3} s");
+    assert!(m < 0.5, "median start error {m} s: {errors:?}");
+    assert!(errors.iter().all(|e| *e < 1.5), "{errors:?}");
+    let t: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let segments = t["segments"].as_array().unwrap();
+    // The captioner's words and speakers, not Whisper's.
+    assert_eq!(segments[0]["speaker"], "MODERATOR");
+    assert_eq!(segments[1]["speaker"], "MS. DIALLO");
+    assert!(segments[1]["text"].as_str().unwrap().ends_with("spectrum available. (applause)"));
+    assert!(segments.iter().all(|s| s["timing"] == "aligned" && s["source"] == "caption"), "{json}");
+    let srt = fs::read_to_string(out_dir.join("ws-300.srt")).unwrap();
+    assert!(srt.contains(">> MS. DIALLO:"), "{srt}");
+}
+
+/// Captions timed by another clock (42 s late, running 8% fast) are moved
+/// onto the recording's.
+#[test]
+fn align_retimes_captions_from_another_clock() {
+    let Some(_) = model() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (audio, truth) = fixture_paragraphs("monologue");
+    let srt_time = |secs: f64| {
+        let ms = (secs * 1000.0).round() as u64;
+        format!("{:02}:{:02}:{:02},{:03}", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000)
+    };
+    let mut srt = String::new();
+    for (k, (start, end, text)) in truth.iter().enumerate() {
+        let clock = |t: f64| 42.0 + t * 1.08;
+        srt.push_str(&format!("{}\n{} --> {}\n{text}\n\n", k + 1, srt_time(clock(*start)), srt_time(clock(*end))));
+    }
+    let captions = dir.path().join("late.srt");
+    fs::write(&captions, srt).unwrap();
+    let out =
+        rapporteur().arg("align").arg(&captions).arg(&audio).args(["--to", "json", "-o", "-"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json = String::from_utf8(out.stdout).unwrap();
+    let errors = start_errors(&json, &truth);
+    let m = median(errors.clone());
+    eprintln!("monologue SRT: start errors {errors:.2?}, median {m:.3} s");
+    assert!(m < 0.5, "median start error {m} s: {errors:?}");
+}
+
+#[test]
+fn align_reports_bad_inputs_clearly() {
+    let Some(_) = model() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (panel_audio, panel) = fixture_paragraphs("panel");
+    let (_, monologue) = fixture_paragraphs("monologue");
+    let captions = dir.path().join("captions.txt");
+    fs::write(&captions, cart_text(&panel, &voices("panel"), &[])).unwrap();
+    let run = |captions: &Path, audio: &Path| {
+        rapporteur().arg("align").arg(captions).arg(audio).arg("-o").arg(dir.path().join("out")).output().unwrap()
+    };
+
+    // No recording.
+    let out = run(&captions, &dir.path().join("missing.flac"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("missing.flac: no such file"), "{}", stderr(&out));
+
+    // A recording that is not audio.
+    let notes = dir.path().join("notes.wav");
+    fs::write(&notes, "RIFF but not really a wave file at all".repeat(50)).unwrap();
+    let out = run(&captions, &notes);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("notes.wav"), "{}", stderr(&out));
+
+    // Captions that are not text.
+    let binary = dir.path().join("captions.srt");
+    fs::write(&binary, [0u8, 159, 146, 150, 0, 1, 2, 3].repeat(100)).unwrap();
+    let out = run(&binary, &panel_audio);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("captions.srt"), "{}", stderr(&out));
+
+    // Captions of another session: few words in common, said plainly.
+    let other = dir.path().join("other.txt");
+    fs::write(&other, cart_text(&monologue, &voices("monologue"), &[])).unwrap();
+    let out = run(&other, &panel_audio);
+    assert!(stderr(&out).contains("are they the same session"), "{}", stderr(&out));
+}
+
+/// A WAV header with no samples, a FLAC whose frames were overwritten, and
+/// models that are not Whisper models (random bytes past the header check, a
+/// real model cut short): each gets its own clear error.
+#[test]
+fn cli_more_bad_inputs() {
+    let Some(model) = model() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (panel_audio, _) = fixture_paragraphs("panel");
+    let no_samples = dir.path().join("no-samples.wav");
+    write_wav(&no_samples, &[]);
+    let corrupt = dir.path().join("corrupt.flac");
+    let mut bytes = fs::read(&panel_audio).unwrap();
+    let n = bytes.len();
+    for (k, b) in bytes[n / 4..n / 2].iter_mut().enumerate() {
+        *b = (k.wrapping_mul(2654435761) >> 7) as u8;
+    }
+    fs::write(&corrupt, &bytes).unwrap();
+    let good = dir.path().join("short.wav");
+    let speech = rapporteur_asr::audio::read_file(&panel_audio).unwrap();
+    write_wav(&good, &speech[..16_000 * 12]);
+    let out_dir = dir.path().join("out");
+    let out = rapporteur()
+        .arg("transcribe")
+        .args([&no_samples, &corrupt, &good])
+        .args(["--to", "txt", "-o"])
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("no-samples.wav: error: no audio"), "{err}");
+    // Frames overwritten mid-file: the decoder skips to the next good frame,
+    // and the audio comes out shorter than the header says.
+    assert!(
+        err.contains("corrupt.flac: error: damaged audio at") || err.contains("corrupt.flac: error: truncated: the header declares"),
+        "{err}"
+    );
+    let good_text = fs::read_to_string(out_dir.join("short.txt")).unwrap().to_lowercase();
+    assert!(good_text.contains("good morning and welcome"), "{err}\n{good_text}");
+
+    let random = dir.path().join("random.bin");
+    fs::write(&random, noise(600_000, 9).iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>()).unwrap();
+    let cut = dir.path().join("cut.bin");
+    fs::write(&cut, &fs::read(&model).unwrap()[..5_000_000]).unwrap();
+    for (bad, says) in [(&random, "not a ggml Whisper model"), (&cut, "could not load it")] {
+        let out = rapporteur().arg("transcribe").arg(&good).arg("--model").arg(bad).arg("-o").arg(&out_dir).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{}", stderr(&out));
+    }
+}
+
+/// `rapporteur run` on a meeting whose session has both CART text and a
+/// recording: the published transcript is the captioner's, on the
+/// recording's timeline.
+#[test]
+fn run_aligns_a_sessions_captions_to_its_recording() {
+    let Some(_) = model() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (audio, truth) = fixture_paragraphs("panel");
+    let session = dir.path().join("meeting/ws-301-panel");
+    fs::create_dir_all(&session).unwrap();
+    fs::write(session.join("session.toml"), "id = \"ws-301-panel\"\ntitle = \"Connecting the next billion\"\n").unwrap();
+    fs::write(session.join("transcript.txt"), cart_text(&truth, &voices("panel"), &[])).unwrap();
+    fs::copy(&audio, session.join("recording.flac")).unwrap();
+    let out_dir = dir.path().join("out");
+    let out = rapporteur().arg("run").arg(dir.path().join("meeting")).arg("-o").arg(&out_dir).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json = fs::read_to_string(out_dir.join("sessions/ws-301-panel/transcript.json")).unwrap();
+    let errors = start_errors(&json, &truth);
+    let m = median(errors.clone());
+    eprintln!("rapporteur run, panel CART + recording: start errors {errors:.2?}, median {m:.3} s");
+    assert!(m < 0.5, "median start error {m} s: {errors:?}");
+    assert!(json.contains(r#""timing":"aligned""#) && !json.contains(r#""timing":"estimated""#), "{json}");
+}
