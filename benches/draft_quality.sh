@@ -41,7 +41,7 @@ tracks=(--tracks "$tracks_file")
 python3 - "$out/draft/messages.docx" <<'PY'
 import sys, zipfile, docx
 d = docx.Document(sys.argv[1])
-notes = zipfile.ZipFile(sys.argv[1]).read("word/footnotes.xml").decode().count("<w:footnote w:id=") - 2
+notes = zipfile.ZipFile(sys.argv[1]).read("word/footnotes.xml").decode().count("<w:footnote w:id=")
 print(f"messages.docx opens: {len(d.paragraphs)} paragraphs, {sum(p.style.name.startswith('Heading') for p in d.paragraphs)} headings, {notes} footnotes")
 PY
 "$RAPPORTEUR" eval rouge "$out/draft/messages.json" "$meeting/reference-messages.md" >"$out/rouge-rust.txt"

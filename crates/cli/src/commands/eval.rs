@@ -36,6 +36,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// ROUGE-1/2/L/Lsum of a candidate text (or a draft's messages.json)
+    /// against a reference text, computed as Google's rouge-score does.
+    Rouge(super::eval_rouge::RougeArgs),
 }
 
 /// Runs the subcommand.
@@ -68,5 +71,6 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             }
             Ok(Outcome { total: 1, failed: 0 })
         }
+        Command::Rouge(args) => super::eval_rouge::run(args),
     }
 }
