@@ -19,9 +19,9 @@ status=0
 sessions=$(find "$out/sessions" -mindepth 1 -maxdepth 1 -type d ! -name '.*' 2>/dev/null | wc -l)
 first=$(ls "$out/sessions" 2>/dev/null | head -1)
 if "$bin" serve --help >/dev/null 2>&1; then
-  browse="  Browse:          $bin serve --data $out      (then open http://127.0.0.1:8080/)"
+  browse="Browse:            $bin serve --data $out      (then open http://127.0.0.1:8080/)"
 else
-  browse="  Browse:          open $out/drafts/messages.html in a browser (this build has no \`rapporteur serve\`)"
+  browse="Browse:            open $out/drafts/messages.html in a browser (this build has no \`rapporteur serve\`)"
 fi
 cat <<MSG
 
