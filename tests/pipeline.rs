@@ -168,6 +168,13 @@ fn second_run_recomputes_only_what_changed() {
     assert!(!searches(&out)[5].contains("ws-003"));
     assert!(!out.join("sessions/ws-003").exists(), "outputs of a removed session are pruned");
 
+    // New tracks change every session's key (and the drafts'): all recomputed.
+    let tracks = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/meeting/tracks.toml");
+    fs::copy(tracks, input.join("tracks.toml")).unwrap();
+    assert_eq!(run(&[], &input, &out).status.code(), Some(0));
+    assert!(report(&out)["sessions"].as_array().unwrap().iter().all(|s| s["status"] == "done"));
+    assert_eq!(meeting_stage(&out, "drafts").0, "done");
+
     let forced = run(&["--force"], &input, &out);
     assert_eq!(forced.status.code(), Some(0));
     assert!(report(&out)["sessions"].as_array().unwrap().iter().all(|s| s["status"] == "done"));
