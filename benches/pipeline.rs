@@ -131,7 +131,12 @@ fn meeting_stages(c: &mut Criterion) {
         let minilm = EmbedOptions { model_dir: Some(model), ..EmbedOptions::default() };
         group.bench_function(
             "drafts_minilm_uncached",
-            only(Pipeline::new().meeting_stage(DraftStage::new(Some(tracks(&dir)), "b", DraftOptions::default(), minilm))),
+            only(Pipeline::new().meeting_stage(DraftStage::new(
+                Some(tracks(&dir)),
+                "b",
+                DraftOptions::default(),
+                minilm,
+            ))),
         );
     } else {
         eprintln!("all-MiniLM-L6-v2 not installed (scripts/install-embeddings.sh): drafts_minilm_uncached left out");

@@ -88,7 +88,9 @@ fn merge_indexes(shards: &[&Path], out: &Path) -> Vec<String> {
         rapporteur_index::merge_indexes(&refs, &tmp)
             .map_err(|e| e.to_string())
             .and_then(|_| write_state(&tmp, &state).map_err(|e| e.to_string()))
-            .and_then(|_| swap_in(&tmp, &target, &out.join(format!(".{INDEX_DIR}.old-{pid}"))).map_err(|e| e.to_string()))
+            .and_then(|_| {
+                swap_in(&tmp, &target, &out.join(format!(".{INDEX_DIR}.old-{pid}"))).map_err(|e| e.to_string())
+            })
     };
     match result {
         Ok(()) => Vec::new(),

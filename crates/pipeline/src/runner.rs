@@ -168,17 +168,22 @@ impl Pipeline {
             let result = panic::catch_unwind(AssertUnwindSafe(|| stage.run(&ctx)));
             let (status, detail) = match result {
                 Ok(Ok(outcome)) => {
-                    report.meeting_warnings.extend(outcome.warnings.into_iter().map(|w| format!("{}: {w}", stage.name())));
+                    report
+                        .meeting_warnings
+                        .extend(outcome.warnings.into_iter().map(|w| format!("{}: {w}", stage.name())));
                     (outcome.status, outcome.detail)
                 }
                 Ok(Err(e)) => (MeetingStatus::Failed, e.to_string()),
-                Err(panic) => (
-                    MeetingStatus::Failed,
-                    format!("crashed: {} (a bug: please report it)", panic_message(&panic)),
-                ),
+                Err(panic) => {
+                    (MeetingStatus::Failed, format!("crashed: {} (a bug: please report it)", panic_message(&panic)))
+                }
             };
-            let line =
-                MeetingStageReport { stage: stage.name().into(), millis: t.elapsed().as_millis() as u64, status, detail };
+            let line = MeetingStageReport {
+                stage: stage.name().into(),
+                millis: t.elapsed().as_millis() as u64,
+                status,
+                detail,
+            };
             observer.meeting_stage_done(&line);
             report.meeting_stages.push(line);
         }

@@ -4,11 +4,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use rapporteur_extract::rules::BUILTIN_RULES;
-use rapporteur_extract::Extractor;
 use rapporteur_asr::transcribe::{ThreadPlan, TranscribeOptions};
 use rapporteur_draft::embed::{self, EmbedOptions};
 use rapporteur_draft::DraftOptions;
+use rapporteur_extract::rules::BUILTIN_RULES;
+use rapporteur_extract::Extractor;
 use rapporteur_pipeline::stages::{AlignStage, AsrStage, DraftStage, ExtractStage, IndexStage, TranscriptStage};
 use rapporteur_pipeline::Pipeline;
 
@@ -78,8 +78,11 @@ pub fn build(options: &StageOptions) -> anyhow::Result<Pipeline> {
     // Whisper decodes a session's chunks on a pool as wide as the run: the
     // session worker waiting for it is idle meanwhile, and sessions with
     // recordings start first, so text sessions fill the cores around them.
-    let threads =
-        if options.threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { options.threads };
+    let threads = if options.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        options.threads
+    };
     let asr = TranscribeOptions { threads: ThreadPlan::for_threads(threads), ..TranscribeOptions::default() };
     let embed = EmbedOptions { cache_dir: embed::default_cache_dir(), ..EmbedOptions::default() };
     Ok(Pipeline::new()

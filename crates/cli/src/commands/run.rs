@@ -283,7 +283,8 @@ impl Observer for Progress {
                     bar.finish();
                 }
             }
-            None => self.log(&format!("event=stage stage={} status={status} ms={} detail={:?}", r.stage, r.millis, r.detail)),
+            None => self
+                .log(&format!("event=stage stage={} status={status} ms={} detail={:?}", r.stage, r.millis, r.detail)),
         }
     }
 }

@@ -45,7 +45,8 @@ impl AsrStage {
     fn transcriber(&self) -> Result<&Transcriber, PipelineError> {
         let loaded = self.transcriber.get_or_init(|| {
             let model = self.model.as_ref().ok_or_else(|| {
-                "no Whisper model is installed: run scripts/install-models.sh (or add captions to the session)".to_string()
+                "no Whisper model is installed: run scripts/install-models.sh (or add captions to the session)"
+                    .to_string()
             })?;
             let engine = Engine::load(model, false).map_err(|e| format!("{}: {e}", model.display()))?;
             Transcriber::new(engine, self.options.clone()).map_err(|e| e.to_string())
@@ -103,7 +104,8 @@ impl Stage for AsrStage {
         };
         let transcriber = self.transcriber()?;
         let name = recording.display().to_string();
-        let mut stream = AudioStream::open(recording).map_err(|e| PipelineError::stage("asr", format!("{name}: {e}")))?;
+        let mut stream =
+            AudioStream::open(recording).map_err(|e| PipelineError::stage("asr", format!("{name}: {e}")))?;
         let result = transcriber
             .transcribe(&mut stream, work.inputs.session.clone(), &|_| {})
             .map_err(|e| PipelineError::stage("asr", format!("{name}: {e}")))?;

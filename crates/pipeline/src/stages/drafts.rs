@@ -38,7 +38,12 @@ impl DraftStage {
     /// A stage drafting with `tracks` (order, descriptions, policy questions)
     /// and `options`. `fingerprint` must change whenever the tracks change
     /// (hash the tracks file's content). Markdown, HTML and JSON are written.
-    pub fn new(tracks: Option<Tracks>, fingerprint: impl Into<String>, options: DraftOptions, embed: EmbedOptions) -> Self {
+    pub fn new(
+        tracks: Option<Tracks>,
+        fingerprint: impl Into<String>,
+        options: DraftOptions,
+        embed: EmbedOptions,
+    ) -> Self {
         DraftStage {
             tracks,
             fingerprint: fingerprint.into(),
@@ -60,7 +65,9 @@ impl DraftStage {
         match locate(self.embed.model_dir.as_deref()) {
             Ok(location) => {
                 let mut parts = vec![location.dir.display().to_string()];
-                for name in ["config.json", "tokenizer.json", "1_Pooling/config.json", "modules.json", "model.safetensors"] {
+                for name in
+                    ["config.json", "tokenizer.json", "1_Pooling/config.json", "modules.json", "model.safetensors"]
+                {
                     if let Ok(meta) = fs::metadata(location.dir.join(name)) {
                         let modified = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
                         parts.push(format!("{name}:{}:{:?}", meta.len(), modified));

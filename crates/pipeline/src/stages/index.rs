@@ -74,8 +74,7 @@ impl MeetingStage for IndexStage {
         let mut state = read_state(&dir);
         let published = ctx.published();
         let changed: Vec<&Published> = published.iter().filter(|p| state.get(&p.id) != Some(&p.key)).collect();
-        let gone: Vec<String> =
-            state.keys().filter(|id| !published.iter().any(|p| &p.id == *id)).cloned().collect();
+        let gone: Vec<String> = state.keys().filter(|id| !published.iter().any(|p| &p.id == *id)).cloned().collect();
         if changed.is_empty() && gone.is_empty() && dir.join("meta.json").is_file() {
             return Ok(MeetingOutcome::unchanged(format!("{} sessions, none changed", published.len())));
         }
@@ -95,7 +94,8 @@ impl MeetingStage for IndexStage {
         }
         let mut warnings = Vec::new();
         let mut indexed: Vec<(String, String)> = Vec::new();
-        let (tx, rx) = crossbeam_channel::bounded::<(&Published, Result<Vec<IndexInput>, String>)>(ctx.threads.max(1) * 2);
+        let (tx, rx) =
+            crossbeam_channel::bounded::<(&Published, Result<Vec<IndexInput>, String>)>(ctx.threads.max(1) * 2);
         std::thread::scope(|scope| -> Result<(), PipelineError> {
             // One writer thread; the run's workers read and parse sessions.
             let writer = scope.spawn(|| -> Result<(), PipelineError> {
