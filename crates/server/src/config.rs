@@ -175,7 +175,7 @@ mod tests {
     fn errors_name_the_line_and_never_the_secret() {
         let table = [
             ("[[tokens]]\nname = \"a\"\ntoken = \"short\"\nroles = [\"read\"]\n", "shorter than 16"),
-            ("[[tokens]]\nname = \"a\"\ntoken = \"0123456789abcdefXYZ\"\nroles = [\"boss\"]\n", "line 4"),
+            ("[[tokens]]\nname = \"a\"\ntoken = \"0123456789abcdefXYZ\"\nroles = [\"boss\"]\n", "c.toml:4:"),
             ("[[tokens]]\nname = \"a\"\ntoken = \"0123456789abcdefXYZ\"\nroles = []\n", "no roles"),
             ("workers = 0\n", "workers"),
             ("[[tokens]]\nname = \"a\"\ntoken = \"0123456789abcdefXYZ\"\nroles = [\"read\"]\nsessions = [\"../x\"]\n", "invalid session"),
