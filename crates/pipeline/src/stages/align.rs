@@ -12,7 +12,7 @@ use rapporteur_asr::transcribe::{TranscribeOptions, Transcriber};
 use rapporteur_captions::write::{self, OutputFormat, WriteOptions};
 use rapporteur_core::Source;
 
-use crate::{PipelineError, SessionWork, Stage};
+use crate::{PipelineError, SessionInputs, SessionWork, Stage};
 
 /// When a session has both captions (the transcript an earlier stage read)
 /// and a recording, transcribes the recording and aligns the captions to it:
@@ -94,6 +94,11 @@ impl Stage for AlignStage {
                 )
             })
             .clone()
+    }
+
+    fn applies(&self, inputs: &SessionInputs) -> bool {
+        // Captions (or CART text) and a recording: only then is there anything to align.
+        !(inputs.captions.is_empty() && inputs.raw_text.is_empty()) && !inputs.recordings.is_empty()
     }
 
     fn run(&self, work: &mut SessionWork<'_>) -> Result<(), PipelineError> {
