@@ -297,7 +297,8 @@ mod tests {
         let text = "# Draft IGF Messages\n\n_lead_\n\n## Data\n\n<!-- 1: ws-1,\n ws-2 -->\n\n- First message\n  continues here.[^1]\n- Second \\*message\\*.\n\n## Track: Trust\n\n1. Third.\n\n---\n\n[^1]: ws-1, A, 00:01:00: \u{201c}quote\u{201d}\n";
         let m = markdown_messages(text).unwrap();
         assert_eq!(m.tracks.len(), 2);
-        assert_eq!(m.text(Some("data")), "First message continues here.\nSecond message.");
+        // Escapes are undone (`\*` is a literal star; ROUGE's tokenizer drops it anyway).
+        assert_eq!(m.text(Some("data")), "First message continues here.\nSecond *message*.");
         assert_eq!(m.text(Some("Trust")), "Third.");
         assert!(markdown_messages("no bullets here\njust lines").is_none());
     }
