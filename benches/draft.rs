@@ -11,7 +11,8 @@ use rapporteur_draft::cluster;
 use rapporteur_draft::embed::{self, EmbedOptions, Embedder, SentenceModel, TfIdf};
 
 const ACTORS: &[&str] = &["Governments", "Regulators", "The private sector", "Civil society", "Platforms", "Donors"];
-const VERBS: &[&str] = &["should fund", "must regulate", "need to support", "should measure", "must protect", "should open"];
+const VERBS: &[&str] =
+    &["should fund", "must regulate", "need to support", "should measure", "must protect", "should open"];
 const OBJECTS: &[&str] = &[
     "community networks",
     "cross-border data flows",
@@ -22,8 +23,13 @@ const OBJECTS: &[&str] = &[
     "data protection authorities",
     "renewable energy for connectivity",
 ];
-const QUALIFIERS: &[&str] =
-    &["in developing countries", "through multistakeholder cooperation", "with sustained public funding", "as a matter of urgency", "with open standards"];
+const QUALIFIERS: &[&str] = &[
+    "in developing countries",
+    "through multistakeholder cooperation",
+    "with sustained public funding",
+    "as a matter of urgency",
+    "with open standards",
+];
 
 /// `n` distinct finding-like sentences (a fixed mix, no randomness).
 fn sentences(n: usize) -> Vec<String> {

@@ -269,7 +269,12 @@ fn speech_fixtures_give_their_words_paragraphs_and_times() {
         let wer = word_error_rate(&reference.join(" "), &text(&t));
         let segments = &t.transcript.segments;
         let starts: Vec<f64> = segments.iter().map(|s| s.start.as_secs_f64()).collect();
-        eprintln!("{name}: WER {:.1}%, {} paragraphs found of {}, starts {starts:?}", wer * 100.0, segments.len(), truth.len());
+        eprintln!(
+            "{name}: WER {:.1}%, {} paragraphs found of {}, starts {starts:?}",
+            wer * 100.0,
+            segments.len(),
+            truth.len()
+        );
         assert!(wer <= max_wer, "{name}: WER {wer}: {}", text(&t));
         assert_eq!(segments.len(), truth.len(), "{name}: {:?}", segments.iter().map(|s| &s.text).collect::<Vec<_>>());
         for (segment, (start, end, said)) in segments.iter().zip(&truth) {
@@ -279,7 +284,10 @@ fn speech_fixtures_give_their_words_paragraphs_and_times() {
             assert!(end_error <= 1.0, "{name}: `{said}` ends at {end}, found at {}", segment.end);
             // Every word lies within its paragraph's speech, give or take 0.5 s.
             for w in segment.words.as_ref().unwrap() {
-                assert!(w.start.as_secs_f64() >= start - 0.5 && w.end.as_secs_f64() <= end + 0.5, "{name}: {w:?} outside {start}-{end}");
+                assert!(
+                    w.start.as_secs_f64() >= start - 0.5 && w.end.as_secs_f64() <= end + 0.5,
+                    "{name}: {w:?} outside {start}-{end}"
+                );
             }
         }
     }
@@ -288,7 +296,9 @@ fn speech_fixtures_give_their_words_paragraphs_and_times() {
 /// CART text of a speech fixture as a captioner would write it: a title,
 /// the disclaimer, `>> NAME:` at each change of voice, no times.
 fn cart_text(truth: &[(f64, f64, String)], voices: &[String], extra: &[(usize, &str)]) -> String {
-    let mut out = String::from("IGF 2026 - Workshop - Alignment test\n\nThe following are the outputs of the real-time captioning.\n***\n");
+    let mut out = String::from(
+        "IGF 2026 - Workshop - Alignment test\n\nThe following are the outputs of the real-time captioning.\n***\n",
+    );
     let mut previous: Option<&str> = None;
     for (k, (_, _, text)) in truth.iter().enumerate() {
         let speaker = if voices[k].contains("+f") { "MS. DIALLO" } else { "MODERATOR" };
@@ -388,8 +398,7 @@ fn align_retimes_captions_from_another_clock() {
     }
     let captions = dir.path().join("late.srt");
     fs::write(&captions, srt).unwrap();
-    let out =
-        rapporteur().arg("align").arg(&captions).arg(&audio).args(["--to", "json", "-o", "-"]).output().unwrap();
+    let out = rapporteur().arg("align").arg(&captions).arg(&audio).args(["--to", "json", "-o", "-"]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let json = String::from_utf8(out.stdout).unwrap();
     let errors = start_errors(&json, &truth);
@@ -470,7 +479,8 @@ fn cli_more_bad_inputs() {
     // Frames overwritten mid-file: the decoder skips to the next good frame,
     // and the audio comes out shorter than the header says.
     assert!(
-        err.contains("corrupt.flac: error: damaged audio at") || err.contains("corrupt.flac: error: truncated: the header declares"),
+        err.contains("corrupt.flac: error: damaged audio at")
+            || err.contains("corrupt.flac: error: truncated: the header declares"),
         "{err}"
     );
     let good_text = fs::read_to_string(out_dir.join("short.txt")).unwrap().to_lowercase();
@@ -481,7 +491,8 @@ fn cli_more_bad_inputs() {
     let cut = dir.path().join("cut.bin");
     fs::write(&cut, &fs::read(&model).unwrap()[..5_000_000]).unwrap();
     for (bad, says) in [(&random, "not a ggml Whisper model"), (&cut, "could not load it")] {
-        let out = rapporteur().arg("transcribe").arg(&good).arg("--model").arg(bad).arg("-o").arg(&out_dir).output().unwrap();
+        let out =
+            rapporteur().arg("transcribe").arg(&good).arg("--model").arg(bad).arg("-o").arg(&out_dir).output().unwrap();
         assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
         assert!(stderr(&out).contains(says), "{}", stderr(&out));
     }
@@ -497,7 +508,8 @@ fn run_aligns_a_sessions_captions_to_its_recording() {
     let (audio, truth) = fixture_paragraphs("panel");
     let session = dir.path().join("meeting/ws-301-panel");
     fs::create_dir_all(&session).unwrap();
-    fs::write(session.join("session.toml"), "id = \"ws-301-panel\"\ntitle = \"Connecting the next billion\"\n").unwrap();
+    fs::write(session.join("session.toml"), "id = \"ws-301-panel\"\ntitle = \"Connecting the next billion\"\n")
+        .unwrap();
     fs::write(session.join("transcript.txt"), cart_text(&truth, &voices("panel"), &[])).unwrap();
     fs::copy(&audio, session.join("recording.flac")).unwrap();
     let out_dir = dir.path().join("out");

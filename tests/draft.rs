@@ -105,7 +105,10 @@ fn a_bad_input_fails_but_the_others_are_drafted() {
 fn with_the_model_when_installed() {
     let local = root().join("models/all-MiniLM-L6-v2");
     if !local.join("model.safetensors").is_file() {
-        assert!(!required(), "RAPPORTEUR_REQUIRE_ALL is set but all-MiniLM-L6-v2 is not installed (scripts/install-embeddings.sh)");
+        assert!(
+            !required(),
+            "RAPPORTEUR_REQUIRE_ALL is set but all-MiniLM-L6-v2 is not installed (scripts/install-embeddings.sh)"
+        );
         eprintln!("SKIPPED: all-MiniLM-L6-v2 not installed (scripts/install-embeddings.sh)");
         return;
     }
@@ -130,7 +133,8 @@ fn with_the_model_when_installed() {
 #[test]
 fn eval_rouge_matches_rouge_score() {
     let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root().join("fixtures/draft/rouge-reference.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(root().join("fixtures/draft/rouge-reference.json")).unwrap())
+            .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let mut checked = 0;
     for (i, item) in json["items"].as_array().unwrap().iter().enumerate() {
@@ -176,22 +180,47 @@ fn eval_rouge_by_track() {
         "# Reference\n\n## Data\n\n<!-- sessions -->\n- Data protection authorities need resources and independence.\n- Health data collected during the pandemic must be deleted\n  when no longer needed.\n\n## Trust\n\n- States must refrain from attacking critical infrastructure.\n",
     )
     .unwrap();
-    let o = rapporteur().args(["eval", "rouge"]).arg(dir.path().join("messages.json")).arg(&reference).arg("--json").output().unwrap();
+    let o = rapporteur()
+        .args(["eval", "rouge"])
+        .arg(dir.path().join("messages.json"))
+        .arg(&reference)
+        .arg("--json")
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     let got: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let tracks = got["tracks"].as_object().unwrap();
     assert_eq!(tracks.keys().collect::<Vec<_>>(), ["Data", "Trust"]);
     let avg = got["macro_average"]["rouge1"]["f1"].as_f64().unwrap();
-    let mean = (tracks["Data"]["rouge1"]["f1"].as_f64().unwrap() + tracks["Trust"]["rouge1"]["f1"].as_f64().unwrap()) / 2.0;
+    let mean =
+        (tracks["Data"]["rouge1"]["f1"].as_f64().unwrap() + tracks["Trust"]["rouge1"]["f1"].as_f64().unwrap()) / 2.0;
     assert!((avg - mean).abs() < 1e-12 && avg > 0.0, "{got}");
     // The Markdown draft reads the same as its JSON.
-    let o2 = rapporteur().args(["eval", "rouge"]).arg(dir.path().join("messages.md")).arg(&reference).arg("--json").output().unwrap();
+    let o2 = rapporteur()
+        .args(["eval", "rouge"])
+        .arg(dir.path().join("messages.md"))
+        .arg(&reference)
+        .arg("--json")
+        .output()
+        .unwrap();
     assert_eq!(String::from_utf8_lossy(&o2.stdout), String::from_utf8_lossy(&o.stdout));
     // One track, as a table.
-    let o = rapporteur().args(["eval", "rouge"]).arg(dir.path().join("messages.json")).arg(&reference).args(["--track", "trust"]).output().unwrap();
+    let o = rapporteur()
+        .args(["eval", "rouge"])
+        .arg(dir.path().join("messages.json"))
+        .arg(&reference)
+        .args(["--track", "trust"])
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(String::from_utf8_lossy(&o.stdout).contains("rougeLsum"));
     // A track neither side has is a usage error.
-    let o = rapporteur().args(["eval", "rouge"]).arg(dir.path().join("messages.json")).arg(&reference).args(["--track", "Space"]).output().unwrap();
+    let o = rapporteur()
+        .args(["eval", "rouge"])
+        .arg(dir.path().join("messages.json"))
+        .arg(&reference)
+        .args(["--track", "Space"])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }

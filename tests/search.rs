@@ -55,10 +55,7 @@ fn index_reports_what_it_did_and_skips_other_json() {
     let out = rapporteur().arg("index").arg(fixtures()).arg("--index").arg(&index).output().unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stderr = text(&out.stderr);
-    assert!(
-        stderr.contains("indexed 2 sessions (6 segments, 2 findings) from 3 files into"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("indexed 2 sessions (6 segments, 2 findings) from 3 files into"), "{stderr}");
     assert!(stderr.contains("skipped 1 JSON files that are neither transcripts nor findings"), "{stderr}");
 }
 
@@ -113,7 +110,8 @@ fn filters_restrict_hits() {
 fn reindexing_one_session_replaces_only_that_session() {
     let (dir, index) = indexed();
     let changed = dir.path().join("ws-2.json");
-    let json = fs::read_to_string(fixtures().join("ws-2.json")).unwrap().replace("Cybersecurity norms", "Spectrum policy");
+    let json =
+        fs::read_to_string(fixtures().join("ws-2.json")).unwrap().replace("Cybersecurity norms", "Spectrum policy");
     fs::write(&changed, json).unwrap();
     let out = rapporteur().arg("index").arg(&changed).arg("--index").arg(&index).output().unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -127,7 +125,11 @@ fn reindexing_one_session_replaces_only_that_session() {
 fn captions_output_can_be_indexed_directly() {
     let dir = tempfile::tempdir().unwrap();
     let vtt = dir.path().join("ws-77.vtt");
-    fs::write(&vtt, "WEBVTT\n\n00:01:02.000 --> 00:01:05.000\n<v Amina Diallo>Community networks close the digital divide.\n").unwrap();
+    fs::write(
+        &vtt,
+        "WEBVTT\n\n00:01:02.000 --> 00:01:05.000\n<v Amina Diallo>Community networks close the digital divide.\n",
+    )
+    .unwrap();
     let transcripts = dir.path().join("transcripts");
     let out = rapporteur().arg("captions").arg(&vtt).args(["--to", "json", "-o"]).arg(&transcripts).output().unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));

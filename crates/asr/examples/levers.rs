@@ -29,11 +29,17 @@ fn main() {
     let (model, recording) = (Path::new(&args[1]), Path::new(&args[2]));
     let meta: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(recording).unwrap()).unwrap();
     let audio = recording.with_file_name(meta["audio"].as_str().unwrap());
-    let reference: Vec<&str> = meta["paragraphs"].as_array().unwrap().iter().map(|p| p["text"].as_str().unwrap()).collect();
+    let reference: Vec<&str> =
+        meta["paragraphs"].as_array().unwrap().iter().map(|p| p["text"].as_str().unwrap()).collect();
     let reference = reference.join(" ");
     let fill = VadOptions { split_pause_secs: 30.0, ..VadOptions::default() };
     let cases = [
-        ("default: 2 workers x 1 thread, cut at 2 s pauses", ThreadPlan { workers: 2, whisper_threads: 1 }, VadOptions::default(), false),
+        (
+            "default: 2 workers x 1 thread, cut at 2 s pauses",
+            ThreadPlan { workers: 2, whisper_threads: 1 },
+            VadOptions::default(),
+            false,
+        ),
         ("chunks fill the 30 s window", ThreadPlan { workers: 2, whisper_threads: 1 }, fill.clone(), false),
         ("chunks fill the window, fitted audio context", ThreadPlan { workers: 2, whisper_threads: 1 }, fill, true),
         ("fitted audio context", ThreadPlan { workers: 2, whisper_threads: 1 }, VadOptions::default(), true),

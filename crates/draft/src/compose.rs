@@ -97,7 +97,8 @@ pub fn compose(
             .then(kb.3.total_cmp(&ka.3))
             .then(a.cmp(&b))
     });
-    let (primary, text) = order.iter().take(16).find_map(|&i| word_finding(findings[i], names, options).map(|t| (i, t)))?;
+    let (primary, text) =
+        order.iter().take(16).find_map(|&i| word_finding(findings[i], names, options).map(|t| (i, t)))?;
     let mut composed = Composed { text, used: vec![primary] };
     if options.quotes_only || word_count(&composed.text) >= options.merge_below {
         return Some(composed);

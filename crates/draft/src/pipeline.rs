@@ -62,7 +62,10 @@ impl DraftOptions {
             )));
         }
         if self.compose.max_words < 10 {
-            return Err(DraftError::Option(format!("--max-words {} is too short for a statement (10 or more)", self.compose.max_words)));
+            return Err(DraftError::Option(format!(
+                "--max-words {} is too short for a statement (10 or more)",
+                self.compose.max_words
+            )));
         }
         if let Some(t) = self.threshold {
             if !(-1.0..=1.0).contains(&t) {
@@ -84,7 +87,12 @@ fn slug(label: &str) -> String {
 }
 
 /// Drafts the messages of `meeting`, track by track.
-pub fn draft(meeting: &Meeting, tracks: Option<&Tracks>, embedder: &mut Embedder, options: &DraftOptions) -> Result<Draft> {
+pub fn draft(
+    meeting: &Meeting,
+    tracks: Option<&Tracks>,
+    embedder: &mut Embedder,
+    options: &DraftOptions,
+) -> Result<Draft> {
     options.validate()?;
     let mut notes = Vec::new();
     if embedder.is_tfidf() {
@@ -156,7 +164,8 @@ pub fn draft(meeting: &Meeting, tracks: Option<&Tracks>, embedder: &mut Embedder
     for (label, items) in &by_track {
         let track_def = tracks.and_then(|t| t.tracks.iter().find(|tr| &tr.label == label));
         let messages = draft_track(label, items, &vectors, threshold, &names, options);
-        let groups = group_by_question(messages, track_def.map(|t| t.policy_questions.as_slice()).unwrap_or(&[]), embedder)?;
+        let groups =
+            group_by_question(messages, track_def.map(|t| t.policy_questions.as_slice()).unwrap_or(&[]), embedder)?;
         out_tracks.push(TrackMessages {
             track: label.clone(),
             description: track_def.map(|t| t.description.clone()).filter(|d| !d.is_empty()),
@@ -181,7 +190,14 @@ pub fn draft(meeting: &Meeting, tracks: Option<&Tracks>, embedder: &mut Embedder
     Ok(draft)
 }
 
-fn draft_track(label: &str, items: &[Item<'_>], vectors: &Vectors, threshold: f32, names: &[String], options: &DraftOptions) -> Vec<Message> {
+fn draft_track(
+    label: &str,
+    items: &[Item<'_>],
+    vectors: &Vectors,
+    threshold: f32,
+    names: &[String],
+    options: &DraftOptions,
+) -> Vec<Message> {
     let n = items.len();
     let rows: Vec<usize> = items.iter().map(|i| i.vector).collect();
     let sim = vectors.select(&rows).similarity_matrix();
@@ -217,7 +233,16 @@ fn draft_track(label: &str, items: &[Item<'_>], vectors: &Vectors, threshold: f3
     }
     let quality: Vec<f64> =
         worded.iter().map(|w| (word_count(&w.text) as f64 / SUBSTANTIVE_WORDS).min(1.0).powi(2)).collect();
-    let order = rank::select(&profiles, &candidates, &quality, &sim, n, &options.weights, options.min_messages, options.max_messages);
+    let order = rank::select(
+        &profiles,
+        &candidates,
+        &quality,
+        &sim,
+        n,
+        &options.weights,
+        options.min_messages,
+        options.max_messages,
+    );
     let mut messages = Vec::new();
     for c in order {
         let Some(k) = candidates.iter().position(|&x| x == c) else { continue };
@@ -267,7 +292,11 @@ fn draft_track(label: &str, items: &[Item<'_>], vectors: &Vectors, threshold: f3
 
 /// Puts each message under the policy question it is closest to; messages
 /// close to none go in a last group without a question.
-fn group_by_question(messages: Vec<Message>, questions: &[String], embedder: &mut Embedder) -> Result<Vec<MessageGroup>> {
+fn group_by_question(
+    messages: Vec<Message>,
+    questions: &[String],
+    embedder: &mut Embedder,
+) -> Result<Vec<MessageGroup>> {
     if questions.is_empty() || messages.is_empty() {
         return Ok(vec![MessageGroup { policy_question: None, messages }]);
     }

@@ -211,7 +211,8 @@ pub fn select(
     max: usize,
 ) -> Vec<usize> {
     let s = |i: usize, j: usize| sim.get(i * n + j).copied().unwrap_or(0.0) as f64;
-    let most_sessions = candidates.iter().filter_map(|&c| profiles.get(c)).map(|p| p.sessions).max().unwrap_or(1).max(1);
+    let most_sessions =
+        candidates.iter().filter_map(|&c| profiles.get(c)).map(|p| p.sessions).max().unwrap_or(1).max(1);
     let mut covered: BTreeSet<&str> = BTreeSet::new();
     let mut chosen: Vec<usize> = Vec::new();
     let mut left: Vec<usize> = (0..candidates.len()).collect();

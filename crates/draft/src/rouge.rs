@@ -163,7 +163,10 @@ mod tests {
 
     #[test]
     fn tokenizer_matches_rouge_score() {
-        assert_eq!(tokenize("The COVID-19 pandemic's toll, e.g. 5%!"), ["the", "covid", "19", "pandemic", "s", "toll", "e", "g", "5"]);
+        assert_eq!(
+            tokenize("The COVID-19 pandemic's toll, e.g. 5%!"),
+            ["the", "covid", "19", "pandemic", "s", "toll", "e", "g", "5"]
+        );
         assert_eq!(tokenize("café"), ["caf"]);
     }
 

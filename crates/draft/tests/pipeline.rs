@@ -104,14 +104,18 @@ fn well_formed(xml: &str, part: &str) -> Vec<String> {
         rest = &r[r.find("?>").unwrap_or_else(|| panic!("{part}: unterminated XML declaration")) + 2..];
     }
     let check_text = |text: &str| {
-        assert!(!text.chars().any(|c| (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r')), "{part}: control character in {text:?}");
+        assert!(
+            !text.chars().any(|c| (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r')),
+            "{part}: control character in {text:?}"
+        );
         let mut t = text;
         while let Some(i) = t.find('&') {
             let end = t[i..].find(';').unwrap_or_else(|| panic!("{part}: bare & in {text:?}"));
             let entity = &t[i + 1..i + end];
             assert!(
                 ["amp", "lt", "gt", "quot", "apos"].contains(&entity)
-                    || entity.strip_prefix('#').is_some_and(|n| n.parse::<u32>().is_ok() || n.strip_prefix('x').is_some_and(|h| u32::from_str_radix(h, 16).is_ok())),
+                    || entity.strip_prefix('#').is_some_and(|n| n.parse::<u32>().is_ok()
+                        || n.strip_prefix('x').is_some_and(|h| u32::from_str_radix(h, 16).is_ok())),
                 "{part}: unknown entity &{entity}; in {text:?}"
             );
             t = &t[i + end + 1..];
@@ -134,14 +138,18 @@ fn well_formed(xml: &str, part: &str) -> Vec<String> {
         let self_closing = tag.ends_with('/');
         let body = tag.trim_end_matches('/');
         let name: String = body.chars().take_while(|c| !c.is_whitespace()).collect();
-        assert!(!name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || matches!(c, ':' | '_' | '-' | '.')), "{part}: bad tag name in <{tag}>");
+        assert!(
+            !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || matches!(c, ':' | '_' | '-' | '.')),
+            "{part}: bad tag name in <{tag}>"
+        );
         // Attributes: name="value" pairs, values without < and with valid entities.
         let mut attrs = body[name.len()..].trim();
         while !attrs.is_empty() {
             let eq = attrs.find('=').unwrap_or_else(|| panic!("{part}: attribute without value in <{tag}>"));
             let quote = attrs[eq + 1..].chars().next().unwrap_or(' ');
             assert!(quote == '"' || quote == '\'', "{part}: unquoted attribute in <{tag}>");
-            let close = attrs[eq + 2..].find(quote).unwrap_or_else(|| panic!("{part}: unclosed attribute in <{tag}>")) + eq + 2;
+            let close =
+                attrs[eq + 2..].find(quote).unwrap_or_else(|| panic!("{part}: unclosed attribute in <{tag}>")) + eq + 2;
             let value = &attrs[eq + 2..close];
             assert!(!value.contains('<'), "{part}: < in attribute of <{tag}>");
             check_text(value);
@@ -205,7 +213,10 @@ fn docx_is_a_valid_word_package_with_footnotes() {
         assert!(document.contains(&escaped), "{} not in document.xml", m.id);
     }
     for t in &d.tracks {
-        assert!(document.contains(&format!("<w:pStyle w:val=\"Heading1\"/></w:pPr><w:r><w:t xml:space=\"preserve\">{}</w:t>", t.track)));
+        assert!(document.contains(&format!(
+            "<w:pStyle w:val=\"Heading1\"/></w:pPr><w:r><w:t xml:space=\"preserve\">{}</w:t>",
+            t.track
+        )));
     }
 }
 

@@ -210,12 +210,8 @@ pub fn align(captions: &Transcript, asr: &[Word], options: &AlignOptions) -> Res
     let shapes: Vec<(usize, usize)> = written.iter().map(|&(w, s)| (w.chars().count(), s)).collect();
     let times = timing::word_times(&slots, &shapes, asr, options.ms_per_char);
 
-    let mut stats = AlignStats {
-        caption_words: written.len(),
-        asr_words: asr.len(),
-        stray: found.stray,
-        ..AlignStats::default()
-    };
+    let mut stats =
+        AlignStats { caption_words: written.len(), asr_words: asr.len(), stray: found.stray, ..AlignStats::default() };
     for t in &times {
         match t.how {
             WordTiming::Anchored(AnchorKind::Matched) => stats.matched += 1,

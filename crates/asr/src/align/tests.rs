@@ -142,7 +142,10 @@ fn misrecognised_words_take_the_place_of_what_was_heard() {
 #[test]
 fn a_turn_whose_first_words_were_missed_starts_after_the_pause() {
     // Whisper missed "Indeed, yes." at the start of B's turn; the pause belongs between the turns.
-    let c = captions(&[("A", "the first speaker talks for a while here"), ("B", "Indeed, yes. The second speaker answers now")]);
+    let c = captions(&[
+        ("A", "the first speaker talks for a while here"),
+        ("B", "Indeed, yes. The second speaker answers now"),
+    ]);
     let asr = heard("the first speaker talks for a while here |the second speaker answers now", 0, 400, 10_000);
     let aligned = align(&c, &asr, &AlignOptions::default()).unwrap();
     let s = &aligned.transcript.segments;
@@ -173,7 +176,10 @@ fn unrelated_captions_are_an_error() {
         align(&c, &asr, &AlignOptions::default()).unwrap_err(),
         AlignError::NothingInCommon { caption_words: 5, asr_words: 5 }
     );
-    assert_eq!(align(&captions(&[("A", "(applause)")]), &asr, &AlignOptions::default()).unwrap_err(), AlignError::NoCaptionWords);
+    assert_eq!(
+        align(&captions(&[("A", "(applause)")]), &asr, &AlignOptions::default()).unwrap_err(),
+        AlignError::NoCaptionWords
+    );
     assert_eq!(align(&c, &[], &AlignOptions::default()).unwrap_err(), AlignError::NoSpeech);
 }
 

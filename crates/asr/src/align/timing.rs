@@ -54,7 +54,12 @@ pub struct WordTime {
 /// `words[k]` its (length in characters, segment index); `asr` the
 /// recognised words; `ms_per_char` the speaking rate for unanchored words.
 /// Times never go backwards from one word to the next.
-pub fn word_times(slots: &[Option<TimedSlot>], words: &[(usize, usize)], asr: &[Word], ms_per_char: u64) -> Vec<WordTime> {
+pub fn word_times(
+    slots: &[Option<TimedSlot>],
+    words: &[(usize, usize)],
+    asr: &[Word],
+    ms_per_char: u64,
+) -> Vec<WordTime> {
     let n = slots.len();
     let mut times: Vec<WordTime> = slots
         .iter()
@@ -127,9 +132,7 @@ pub fn word_times(slots: &[Option<TimedSlot>], words: &[(usize, usize)], asr: &[
 /// Where a change of segment falls in the gap p..q: `b[k]` is true when one
 /// falls just before gap word k (k = 0..=len, the last being before word q).
 fn boundaries(words: &[(usize, usize)], p: usize, q: usize) -> Vec<bool> {
-    (p..=q)
-        .map(|k| k > 0 && k < words.len() && words[k].1 != words[k - 1].1)
-        .collect()
+    (p..=q).map(|k| k > 0 && k < words.len() && words[k].1 != words[k - 1].1).collect()
 }
 
 /// Lays the gap's words (`units`: characters plus one each) over `span`:

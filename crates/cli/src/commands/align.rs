@@ -93,9 +93,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let heard = transcribe_one(&transcriber, &args.recording)
         .with_context(|| format!("{}: cannot transcribe", args.recording.display()))?;
     let words = asr_words(&heard.transcript);
-    let aligned = align(&captions, &words, &AlignOptions::default()).with_context(|| {
-        format!("cannot align {} with {}", args.captions.display(), args.recording.display())
-    })?;
+    let aligned = align(&captions, &words, &AlignOptions::default())
+        .with_context(|| format!("cannot align {} with {}", args.captions.display(), args.recording.display()))?;
     let s = aligned.stats;
     eprintln!(
         "{}: {} caption words on the timeline of {}: {} matched, {} in place of a misrecognised word, {} placed \

@@ -157,7 +157,11 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let options = DraftOptions {
         min_messages: args.min,
         max_messages: args.max,
-        compose: ComposeOptions { max_words: args.max_words, quotes_only: args.quotes_only, ..ComposeOptions::default() },
+        compose: ComposeOptions {
+            max_words: args.max_words,
+            quotes_only: args.quotes_only,
+            ..ComposeOptions::default()
+        },
         threshold: args.threshold,
         ..DraftOptions::default()
     };

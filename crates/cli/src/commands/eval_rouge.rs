@@ -147,9 +147,7 @@ fn markdown_messages(text: &str) -> Option<Messages> {
         }
         let bullet = ["- ", "* ", "+ "].iter().find_map(|b| trimmed.strip_prefix(b)).or_else(|| {
             let digits = trimmed.chars().take_while(char::is_ascii_digit).count();
-            (digits > 0)
-                .then(|| &trimmed[digits..])
-                .and_then(|r| r.strip_prefix(". ").or_else(|| r.strip_prefix(") ")))
+            (digits > 0).then(|| &trimmed[digits..]).and_then(|r| r.strip_prefix(". ").or_else(|| r.strip_prefix(") ")))
         });
         if let Some(item) = bullet.filter(|_| line.len() - line.trim_start().len() < 2) {
             flush(&mut messages, &track, &mut current);
@@ -265,8 +263,10 @@ pub fn run(args: RougeArgs) -> anyhow::Result<Outcome> {
         let mut value = serde_json::Map::new();
         match &average {
             Some(avg) => {
-                let tracks: serde_json::Map<String, serde_json::Value> =
-                    rows.iter().map(|(t, r)| Ok((t.clone(), serde_json::to_value(r)?))).collect::<serde_json::Result<_>>()?;
+                let tracks: serde_json::Map<String, serde_json::Value> = rows
+                    .iter()
+                    .map(|(t, r)| Ok((t.clone(), serde_json::to_value(r)?)))
+                    .collect::<serde_json::Result<_>>()?;
                 value.insert("tracks".into(), tracks.into());
                 value.insert("macro_average".into(), serde_json::to_value(avg)?);
             }

@@ -97,7 +97,11 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         "indexed {session_count} sessions ({segments} segments, {findings} findings) from {} files into {}{}",
         outcome.total - skipped - outcome.failed,
         args.index.display(),
-        if skipped > 0 { format!("; skipped {skipped} JSON files that are neither transcripts nor findings") } else { String::new() }
+        if skipped > 0 {
+            format!("; skipped {skipped} JSON files that are neither transcripts nor findings")
+        } else {
+            String::new()
+        }
     );
     Ok(outcome)
 }

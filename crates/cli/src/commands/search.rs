@@ -55,7 +55,12 @@ pub struct Args {
 /// Runs the subcommand.
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if args.limit == 0 || args.limit > rapporteur_index::MAX_LIMIT {
-        return Err(UsageError(format!("--limit must be from 1 to {}, not {}", rapporteur_index::MAX_LIMIT, args.limit)).into());
+        return Err(UsageError(format!(
+            "--limit must be from 1 to {}, not {}",
+            rapporteur_index::MAX_LIMIT,
+            args.limit
+        ))
+        .into());
     }
     let index = SearchIndex::open(&args.index)?;
     let filters = Filters {

@@ -71,7 +71,10 @@ pub fn to_docx(draft: &Draft) -> Result<Vec<u8>> {
     body.push_str(&paragraph("Title", &run(&draft.title, false)));
     body.push_str(&paragraph("Normal", &run(&preamble(draft), true)));
     for note in &draft.notes {
-        body.push_str(&paragraph("Normal", &format!("<w:r><w:rPr><w:b/></w:rPr><w:t xml:space=\"preserve\">Note: </w:t></w:r>{}", run(note, false))));
+        body.push_str(&paragraph(
+            "Normal",
+            &format!("<w:r><w:rPr><w:b/></w:rPr><w:t xml:space=\"preserve\">Note: </w:t></w:r>{}", run(note, false)),
+        ));
     }
     for track in &draft.tracks {
         body.push_str(&paragraph("Heading1", &run(&track.track, false)));
@@ -88,7 +91,10 @@ pub fn to_docx(draft: &Draft) -> Result<Vec<u8>> {
                 let reference = format!(
                     "<w:r><w:rPr><w:rStyle w:val=\"FootnoteReference\"/></w:rPr><w:footnoteReference w:id=\"{n}\"/></w:r>"
                 );
-                body.push_str(&paragraph("ListBullet", &format!("{}{}{reference}", run("\u{2022}\t", false), run(&m.text, false))));
+                body.push_str(&paragraph(
+                    "ListBullet",
+                    &format!("{}{}{reference}", run("\u{2022}\t", false), run(&m.text, false)),
+                ));
                 let (used, also) = footnote_parts(m);
                 let mut text: Vec<String> = used.iter().map(|(c, q)| format!("{c}: \u{201c}{q}\u{201d}")).collect();
                 text.push(format!("({})", support(m)));

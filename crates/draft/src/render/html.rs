@@ -22,7 +22,8 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-const STYLE: &str = "body{font-family:Georgia,serif;max-width:46em;margin:2em auto;padding:0 1em;line-height:1.5;color:#222}\
+const STYLE: &str =
+    "body{font-family:Georgia,serif;max-width:46em;margin:2em auto;padding:0 1em;line-height:1.5;color:#222}\
 h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;margin-top:2em}.lead,.desc{color:#555;font-style:italic}\
 .note{background:#fff6d6;padding:.5em 1em}li{margin:.5em 0}sup a{text-decoration:none}\
 .footnotes{font-size:.85em;color:#444;border-top:1px solid #ccc;margin-top:3em}";
@@ -62,10 +63,8 @@ pub fn to_html(draft: &Draft) -> String {
                     text = escape(&m.text)
                 );
                 let (used, also) = footnote_parts(m);
-                let cited: Vec<String> = used
-                    .iter()
-                    .map(|(c, q)| format!("{}: <q>{}</q>", escape(c), escape(q)))
-                    .collect();
+                let cited: Vec<String> =
+                    used.iter().map(|(c, q)| format!("{}: <q>{}</q>", escape(c), escape(q))).collect();
                 let _ = write!(notes, "<li id=\"fn-{n}\">{} ({})", cited.join("; "), support(m));
                 if !also.is_empty() {
                     let _ = write!(notes, " Also raised in: {}.", escape(&also.join("; ")));

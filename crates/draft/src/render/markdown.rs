@@ -47,7 +47,8 @@ pub fn to_markdown(draft: &Draft) -> String {
                 let _ = writeln!(out, "- {}[^{n}]", escape(&m.text));
                 let (used, also) = footnote_parts(m);
                 let mut note = format!("[^{n}]: ");
-                let cited: Vec<String> = used.iter().map(|(c, q)| format!("{}: \u{201c}{}\u{201d}", escape(c), escape(q))).collect();
+                let cited: Vec<String> =
+                    used.iter().map(|(c, q)| format!("{}: \u{201c}{}\u{201d}", escape(c), escape(q))).collect();
                 note.push_str(&cited.join("; "));
                 let _ = write!(note, " ({})", support(m));
                 if !also.is_empty() {

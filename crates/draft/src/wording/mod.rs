@@ -77,8 +77,22 @@ static WE_ANECDOTE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 const WE_NORMATIVE: &[&str] = &[
-    "need", "must", "should", "have", "ought", "cannot", "can", "could", "will", "would", "shall", "can't", "mustn't",
-    "shouldn't", "won't", "are",
+    "need",
+    "must",
+    "should",
+    "have",
+    "ought",
+    "cannot",
+    "can",
+    "could",
+    "will",
+    "would",
+    "shall",
+    "can't",
+    "mustn't",
+    "shouldn't",
+    "won't",
+    "are",
 ];
 
 /// Whether a first person plural in `sentence` tells the speaker's own
@@ -89,7 +103,10 @@ fn we_is_anecdotal(sentence: &str) -> bool {
         let next = c.name("next").map(|m| m.as_str().to_lowercase()).unwrap_or_default();
         match verb.as_str() {
             // "we have to", "we have a role/responsibility"; not "we have started".
-            "have" => !(next == "to" || ["a", "an", "the", "no", "all", "every", "collective", "shared"].contains(&next.as_str())),
+            "have" => {
+                !(next == "to"
+                    || ["a", "an", "the", "no", "all", "every", "collective", "shared"].contains(&next.as_str()))
+            }
             // "we are all responsible"; not "we are starting", "we are a small company".
             "are" => !["all", "responsible", "obliged", "called", "urged", "not", "still"].contains(&next.as_str()),
             // "we will need", "we will not succeed unless"; not "we will publish" (a commitment of the speaker's own).
@@ -104,7 +121,9 @@ fn we_is_anecdotal(sentence: &str) -> bool {
 /// A sentence that reports what was agreed, heard or concluded as a list of
 /// "that" clauses ("participants agreed that A, that B and that C").
 static THAT_LIST_FRAME: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:agreed|agreement|consensus|noted|stressed|emphasi[sz]ed|highlighted|concluded|recogni[sz]ed|heard|learned|learnt|sum up|summari[sz]e)\b[^.;]{0,60}?\bthat\b")
+    re(
+        r"(?i)\b(?:agreed|agreement|consensus|noted|stressed|emphasi[sz]ed|highlighted|concluded|recogni[sz]ed|heard|learned|learnt|sum up|summari[sz]e)\b[^.;]{0,60}?\bthat\b",
+    )
 });
 static THAT_CLAUSE: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?P<sep>[,;]\s+(?:and\s+|but\s+)?)that\s+(?P<next>[\w']+)"));
@@ -115,10 +134,15 @@ fn flatten_that_list(text: &str) -> String {
     THAT_CLAUSE
         .replace_all(text, |c: &regex::Captures<'_>| {
             let next = c.name("next").map(|m| m.as_str()).unwrap_or("");
-            let demonstrative = ["is", "was", "would", "will", "can", "could", "has", "had", "means", "makes", "said", "'s"]
-                .contains(&next.to_lowercase().as_str());
+            let demonstrative =
+                ["is", "was", "would", "will", "can", "could", "has", "had", "means", "makes", "said", "'s"]
+                    .contains(&next.to_lowercase().as_str());
             let sep = c.name("sep").map(|m| m.as_str()).unwrap_or("");
-            if demonstrative { format!("{sep}that {next}") } else { format!("{sep}{next}") }
+            if demonstrative {
+                format!("{sep}that {next}")
+            } else {
+                format!("{sep}{next}")
+            }
         })
         .into_owned()
 }
@@ -126,7 +150,9 @@ fn flatten_that_list(text: &str) -> String {
 /// "our" about the speaker's own things ("our forecasts", "our farmers")
 /// with no "we" of what stakeholders should do: an anecdote.
 static OUR: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\bour\b(?:\s+(?P<org>organi[sz]ation|company|ministry|government|team|foundation|institute|agency|association|network|coalition|initiative|project|department|office|Common)\b)?")
+    re(
+        r"(?i)\bour\b(?:\s+(?P<org>organi[sz]ation|company|ministry|government|team|foundation|institute|agency|association|network|coalition|initiative|project|department|office|Common)\b)?",
+    )
 });
 
 /// Expletive "it"/"there" and demonstratives that don't point back.
@@ -206,7 +232,9 @@ pub fn rewrite_sentence(sentence: &str, follows_statement: bool, names: &[String
     if THIRD_SINGULAR.is_match(core) || names.iter().any(|n| n.len() > 2 && contains_word(&lower, &n.to_lowercase())) {
         return drop(text, DropReason::Names);
     }
-    if !follows_statement && ((DANGLING_START.is_match(core) && !NOT_DANGLING.is_match(core)) || POINTS_BACK.is_match(core)) {
+    if !follows_statement
+        && ((DANGLING_START.is_match(core) && !NOT_DANGLING.is_match(core)) || POINTS_BACK.is_match(core))
+    {
         return drop(text, DropReason::Dangling);
     }
     if core.split_whitespace().count() < 5 {

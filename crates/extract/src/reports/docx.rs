@@ -25,7 +25,9 @@ const MAX_XML_BYTES: u64 = 64 * 1024 * 1024;
 #[derive(Debug, thiserror::Error)]
 pub enum DocxError {
     /// Not a zip archive, or a damaged one.
-    #[error("not a readable DOCX file (zip archive): {0}; save the report again from Word, or as Markdown, text or HTML")]
+    #[error(
+        "not a readable DOCX file (zip archive): {0}; save the report again from Word, or as Markdown, text or HTML"
+    )]
     Zip(String),
     /// The archive has no `word/document.xml`.
     #[error("no word/document.xml inside: this zip is not a Word document")]

@@ -116,11 +116,9 @@ impl Stage for AlignStage {
                 return Ok(());
             }
         };
-        let heard = AudioStream::open(recording)
-            .map_err(|e| e.to_string())
-            .and_then(|mut stream| {
-                transcriber.transcribe(&mut stream, work.inputs.session.clone(), &|_| {}).map_err(|e| e.to_string())
-            });
+        let heard = AudioStream::open(recording).map_err(|e| e.to_string()).and_then(|mut stream| {
+            transcriber.transcribe(&mut stream, work.inputs.session.clone(), &|_| {}).map_err(|e| e.to_string())
+        });
         let heard = match heard {
             Ok(h) => h,
             Err(why) => {

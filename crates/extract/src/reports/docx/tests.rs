@@ -58,8 +58,12 @@ fn localised_style_ids_are_looked_up_in_the_styles_part() {
     let styles = r#"<w:style w:type="paragraph" w:styleId="berschrift2"><w:name w:val="heading 2"/></w:style>
         <w:style w:type="paragraph" w:styleId="Aufzhlung"><w:name w:val="List Bullet"/></w:style>
         <w:style w:type="paragraph" w:styleId="Custom"><w:name w:val="Report section"/><w:pPr><w:outlineLvl w:val="0"/></w:pPr></w:style>"#;
-    let body = [p(Some("berschrift2"), "Policy recommendations"), p(Some("Aufzhlung"), "Adopt open standards."), p(Some("Custom"), "Annex")]
-        .concat();
+    let body = [
+        p(Some("berschrift2"), "Policy recommendations"),
+        p(Some("Aufzhlung"), "Adopt open standards."),
+        p(Some("Custom"), "Annex"),
+    ]
+    .concat();
     let markdown = to_markdown(&docx(&body, Some(styles))).unwrap();
     assert_eq!(markdown, "## Policy recommendations\n\n- Adopt open standards.\n\n# Annex\n\n");
 }
