@@ -668,3 +668,321 @@ fn start_up_errors_are_clear() {
     assert_eq!(code, Some(1), "{err}");
     assert!(err.contains(&format!("cannot listen on {addr}")), "{err}");
 }
+
+fn admin_json(server: &Server, method: &str, path: &str) -> (u16, serde_json::Value) {
+    let r = server.send(method, path, &[("Authorization", &bearer(ADMIN))], b"");
+    let value = serde_json::from_slice(&r.body).unwrap_or(serde_json::Value::Null);
+    (r.status, value)
+}
+
+/// An admin mints one URL and token per session: the token posts to its
+/// session's feeds and nothing else, is stored hashed and never logged, can be
+/// revoked, and both hold after a restart.
+#[test]
+fn minted_session_tokens_are_scoped_revocable_and_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path(), true);
+    let data = dir.path().join("data");
+    let mut server = Server::start(Path::new(BIN), &data, Some(&config), &[]);
+
+    // Only an admin mints, lists and revokes.
+    for (auth, status) in [(None, 401), (Some(UPLOAD), 403), (Some(INGEST), 403)] {
+        let headers: Vec<(&str, String)> = auth.map(|t| ("Authorization", bearer(t))).into_iter().collect();
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = server.send("POST", "/api/admin/sessions/ws-t1/ingest-tokens", &headers, b"");
+        assert_eq!(r.status, status, "{auth:?}: {}", r.text());
+    }
+    assert_eq!(admin_json(&server, "POST", "/api/admin/sessions/..%2Fx/ingest-tokens").0, 400);
+    let (status, one) = admin_json(&server, "POST", "/api/admin/sessions/ws-t1/ingest-tokens");
+    assert_eq!(status, 201, "{one}");
+    let (_, two) = admin_json(&server, "POST", "/api/admin/sessions/ws-t2/ingest-tokens");
+    let secret1 = one["token"].as_str().unwrap().to_string();
+    let secret2 = two["token"].as_str().unwrap().to_string();
+    assert_ne!(secret1, secret2);
+    let zoom_url = one["urls"]["zoom"].as_str().unwrap();
+    assert!(zoom_url.contains("/ingest/ws-t1/zoom?token=") && zoom_url.contains(&secret1), "{one}");
+
+    // The URL as given, with Zoom's parameters added, is all a tool needs.
+    let path = zoom_url.split_once(&server.addr).unwrap().1.to_string();
+    let r = server.send("POST", &format!("{path}&seq=1&lang=en-US"), &[], b"Hello from the minted URL. ");
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = server.send(
+        "POST",
+        "/ingest/ws-t1/youtube",
+        &[("Authorization", &bearer(&secret1))],
+        b"2026-11-23T10:00:00.000\nHi.\n",
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = server.get(&format!("/ingest/ws-t1/zoom/seq?token={secret1}"));
+    assert_eq!((r.status, r.text().trim()), (200, "1"));
+    // Another session's feed, uploads, admin: refused.
+    let r = server.send("POST", "/ingest/ws-t2/zoom?seq=1", &[("Authorization", &bearer(&secret1))], b"x");
+    assert_eq!(r.status, 403, "{}", r.text());
+    let r = server.send("POST", "/ingest/ws-1/zoom?seq=1", &[("Authorization", &bearer(&secret1))], b"x");
+    assert_eq!(r.status, 403);
+    let r = server.send("PUT", "/api/sessions/ws-t1/captions", &[("Authorization", &bearer(&secret1))], VTT.as_bytes());
+    assert_eq!(r.status, 403);
+    let r =
+        server.send("POST", "/api/admin/sessions/ws-t1/ingest-tokens", &[("Authorization", &bearer(&secret1))], b"");
+    assert_eq!(r.status, 403);
+    let r = server.send("POST", "/ingest/ws-t2/zoom?seq=1", &[("Authorization", &bearer(&secret2))], b"Second. ");
+    assert_eq!(r.status, 200);
+
+    // Listed without secrets; revoked at once.
+    let (status, list) = admin_json(&server, "GET", "/api/admin/sessions/ws-t1/ingest-tokens");
+    assert_eq!(status, 200);
+    assert_eq!(list["tokens"].as_array().unwrap().len(), 1, "{list}");
+    assert!(!list.to_string().contains(&secret1));
+    let id1 = one["id"].as_str().unwrap();
+    let (status, revoked) = admin_json(&server, "DELETE", &format!("/api/admin/ingest-tokens/{id1}"));
+    assert_eq!(status, 200, "{revoked}");
+    assert!(revoked["revoked"].is_u64());
+    assert_eq!(admin_json(&server, "DELETE", "/api/admin/ingest-tokens/tok-nothing").0, 404);
+    let r = server.send("POST", "/ingest/ws-t1/zoom?seq=2", &[("Authorization", &bearer(&secret1))], b"x");
+    assert_eq!(r.status, 401, "{}", r.text());
+
+    // Stored hashed; never in the log.
+    let stored = std::fs::read_to_string(data.join("tokens.json")).unwrap();
+    assert!(!stored.contains(&secret1) && !stored.contains(&secret2), "{stored}");
+    assert!(!server.log().contains(&secret1) && !server.log().contains(&secret2), "{}", server.log());
+
+    // After a kill -9: the revoked one still refused, the other still works.
+    server.kill9();
+    let server = Server::start(Path::new(BIN), &data, Some(&config), &[]);
+    let r = server.send("POST", "/ingest/ws-t1/zoom?seq=3", &[("Authorization", &bearer(&secret1))], b"x");
+    assert_eq!(r.status, 401);
+    let r = server.send("POST", "/ingest/ws-t2/zoom?seq=2", &[("Authorization", &bearer(&secret2))], b"Third. ");
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = server.send("POST", "/ingest/ws-t2/zoom?seq=2", &[("Authorization", &bearer(&secret2))], b"Third. ");
+    assert!(r.text().contains("retry"), "{}", r.text());
+    assert!(!server.log().contains(&secret2));
+}
+
+/// Zoom, StreamText and YouTube-style feeds each number their own posts: a
+/// Zoom retry is applied once, and `GET .../zoom/seq` answers Zoom's last,
+/// before and after a restart.
+#[test]
+fn each_feed_has_its_own_seq() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path(), true);
+    let data = dir.path().join("data");
+    let mut server = Server::start(Path::new(BIN), &data, Some(&config), &[]);
+    let auth = bearer(INGEST);
+    let h: &[(&str, &str)] = &[("Authorization", &auth)];
+    let post = |server: &Server, path: &str, body: &str| {
+        let r = server.send("POST", path, h, body.as_bytes());
+        assert_eq!(r.status, 200, "{path}: {}", r.text());
+        r.text()
+    };
+    assert!(!post(&server, "/ingest/ws-1/zoom?seq=1&lang=en", "zoom one. ").contains("retry"));
+    assert!(!post(&server, "/ingest/ws-1/youtube?seq=1&lang=en", "2026-11-23T10:00:00.000\nyoutube one.\n")
+        .contains("retry"));
+    assert!(!post(&server, "/ingest/ws-1/streamtext?seq=1&lang=en", "streamtext one. ").contains("retry"));
+    assert!(!post(&server, "/ingest/ws-1/youtube?seq=2&lang=en", "2026-11-23T10:00:01.000\nyoutube two.\n")
+        .contains("retry"));
+    assert!(!post(&server, "/ingest/ws-1/zoom?seq=2&lang=en", "zoom two. ").contains("retry"));
+    assert!(post(&server, "/ingest/ws-1/zoom?seq=2&lang=en", "zoom two. ").contains("retry"));
+    assert!(post(&server, "/ingest/ws-1/youtube?seq=1&lang=en", "2026-11-23T10:00:00.000\nyoutube one.\n")
+        .contains("retry"));
+    let check = |server: &Server| {
+        for (feed, last) in [("zoom", "2"), ("youtube", "2"), ("streamtext", "1")] {
+            let r = server.send("GET", &format!("/ingest/ws-1/{feed}/seq"), h, b"");
+            assert_eq!((r.status, r.text().trim()), (200, last), "{feed}");
+        }
+        assert_eq!(server.send("GET", "/ingest/ws-1/teletext/seq", h, b"").status, 404);
+        let text = live_text(server, "ws-1");
+        for said in ["zoom one.", "zoom two.", "youtube one.", "youtube two.", "streamtext one."] {
+            assert_eq!(text.matches(said).count(), 1, "{said}: {text}");
+        }
+        assert_eq!(session_json(server, "ws-1")["live"]["chunks"], 5);
+    };
+    check(&server);
+    server.kill9();
+    let server = Server::start(Path::new(BIN), &data, Some(&config), &[]);
+    check(&server);
+    assert!(post(&server, "/ingest/ws-1/zoom?seq=2&lang=en", "zoom two. ").contains("retry"));
+    assert!(!post(&server, "/ingest/ws-1/zoom?seq=3&lang=en", "zoom three. ").contains("retry"));
+}
+
+/// A journal compacted while its feed is at rest replays, after a `kill -9`,
+/// to exactly the session it was, and the feed goes on from there.
+#[test]
+fn compaction_keeps_everything_across_a_kill_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path(), true);
+    let data = dir.path().join("data");
+    let mut server = Server::start(Path::new(BIN), &data, Some(&config), &[]);
+    let auth = bearer(INGEST);
+    let h: &[(&str, &str)] = &[("Authorization", &auth)];
+    let mut seq = 0;
+    for turn in 0..40 {
+        let speaker = if turn % 10 == 0 { format!(">> SPEAKER {}: ", turn / 10) } else { String::new() };
+        seq += 1;
+        let body = format!("{speaker}Sentence w{seq} is here. ");
+        let r = server.send("POST", &format!("/ingest/ws-1/zoom?seq={seq}&lang=en-US"), h, body.as_bytes());
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
+    let r = server.send("POST", "/ingest/ws-1/youtube?seq=7", h, b"2026-11-23T10:00:00.000\nA cue.\n");
+    assert_eq!(r.status, 200);
+    // Pending text keeps the journal as it is; once at rest it is compacted.
+    let (_, report) = admin_json(&server, "POST", "/api/admin/compact");
+    assert_eq!(report["sessions"]["ws-1"]["compacted"], false, "{report}");
+    let r = server.send(
+        "PUT",
+        "/api/sessions/ws-1/report?name=r.md",
+        &[("Authorization", &bearer(UPLOAD))],
+        b"# Takeaways\n\n- Networks matter.\n",
+    );
+    assert_eq!(r.status, 202);
+    wait_job(&server, "ws-1.1");
+    let report = wait_for(Duration::from_secs(30), "the feed at rest and its journal compacted", || {
+        let (status, report) = admin_json(&server, "POST", "/api/admin/compact");
+        assert_eq!(status, 200, "{report}");
+        (report["sessions"]["ws-1"]["compacted"] == true).then_some(report)
+    });
+    assert_eq!(report["sessions"]["ws-1"]["before"], 43, "{report}");
+    let journal = std::fs::read_to_string(data.join("journal/ws-1.jsonl")).unwrap();
+    assert_eq!(journal.lines().count(), 3, "{journal}");
+    let before = session_json(&server, "ws-1");
+    assert_eq!(before["live"]["chunks"], 41);
+
+    server.kill9();
+    let server = Server::start(Path::new(BIN), &data, Some(&config), &[]);
+    let after = session_json(&server, "ws-1");
+    for key in ["live", "live_segments", "jobs", "session"] {
+        assert_eq!(after[key], before[key], "{key}");
+    }
+    for seq in 1..=40 {
+        let word = format!("w{seq}");
+        let text = live_text(&server, "ws-1");
+        assert_eq!(text.split(|c: char| !c.is_alphanumeric()).filter(|w| *w == word).count(), 1, "{word}");
+    }
+    // Retries still recognised; the next seq goes on with the same speaker.
+    let r = server.send("POST", "/ingest/ws-1/zoom?seq=40", h, b"again");
+    assert!(r.text().contains("retry"), "{}", r.text());
+    let r = server.send("POST", "/ingest/ws-1/zoom?seq=41&lang=en-US", h, b"After the restart. Next");
+    assert!(!r.text().contains("retry"), "{}", r.text());
+    let v = session_json(&server, "ws-1");
+    let last = v["live_segments"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["text"].as_str(), last["speaker"].as_str()),
+        (Some("After the restart."), Some("SPEAKER 3")),
+        "{v}"
+    );
+    assert_eq!(server.send("POST", "/api/admin/compact", &[("Authorization", &bearer(UPLOAD))], b"").status, 403);
+}
+
+/// A finding shows on the live page (server-sent events) as soon as the
+/// chunk that completes its sentence is posted, not with the next
+/// publication (held off here for an hour).
+#[test]
+fn live_findings_arrive_with_the_chunk_that_completes_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path(), true);
+    let server = Server::start(
+        Path::new(BIN),
+        &dir.path().join("data"),
+        Some(&config),
+        &[("RAPPORTEUR_PUBLISH_INTERVAL", "3600")],
+    );
+    let auth = bearer(INGEST);
+    let h: &[(&str, &str)] = &[("Authorization", &auth)];
+    let mut events = Events::open(&server.addr, "/live/ws-1/events").unwrap();
+    for (seq, text) in [(1, ">> ANA SILVA: Good morning everyone. "), (2, "Governments should invest in community ")] {
+        let r = server.send("POST", &format!("/ingest/ws-1/zoom?seq={seq}&lang=en"), h, text.as_bytes());
+        assert_eq!(r.status, 200);
+    }
+    // Nothing found yet: the sentence is not complete.
+    let r = server.send("POST", "/ingest/ws-1/zoom?seq=3&lang=en", h, b"networks to connect rural areas.");
+    assert_eq!(r.status, 200);
+    let finding = wait_for(Duration::from_secs(20), "the finding on the event stream", || {
+        let (_, data) = events.next().unwrap();
+        let message: serde_json::Value = serde_json::from_str(&data).unwrap();
+        if message["type"] == "segment" {
+            assert!(
+                !message["segment"]["text"].as_str().unwrap().contains("Governments"),
+                "the finding should come before the segment is closed: {data}"
+            );
+        }
+        (message["type"] == "findings").then_some(message).filter(|m| {
+            m["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["text"].as_str().unwrap_or("").contains("invest in community networks"))
+        })
+    });
+    let found = finding["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["text"].as_str().unwrap().contains("invest"))
+        .unwrap()
+        .clone();
+    assert_eq!(found["kind"], "recommendation", "{finding}");
+    assert_eq!(found["speaker"], "ANA SILVA", "{finding}");
+    assert!(!dir.path().join("data/sessions/ws-1/findings.json").exists(), "no publication happened");
+    // A page opened now gets it in its snapshot.
+    let mut late = Events::open(&server.addr, "/live/ws-1/events").unwrap();
+    let got = wait_for(Duration::from_secs(10), "the findings in the snapshot", || {
+        let (_, data) = late.next().unwrap();
+        data.contains("\"findings\"").then_some(data)
+    });
+    assert!(got.contains("invest in community networks"), "{got}");
+}
+
+/// The server drafts a track's messages with the tracks file its
+/// configuration names (as `rapporteur draft --tracks`): the track page shows
+/// the file's description and policy question.
+#[test]
+fn track_drafts_use_the_configured_tracks_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path(), true);
+    let question = "How can community networks reach the unconnected?";
+    let description = "Access, affordability and community networks in rural areas.";
+    std::fs::write(
+        dir.path().join("tracks.toml"),
+        format!(
+            "meeting = \"Test\"\n[[track]]\nlabel = \"Inclusion\"\ndescription = \"{description}\"\n\
+             policy_questions = [\"{question}\"]\nkeywords = {{ \"community networks\" = 3, \"rural\" = 2 }}\n"
+        ),
+    )
+    .unwrap();
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text = text.replacen("workers = 2\n", "workers = 2\ntracks = \"tracks.toml\"\n", 1);
+    std::fs::write(&config, text).unwrap();
+    let server =
+        Server::start(Path::new(BIN), &dir.path().join("data"), Some(&config), &[("RAPPORTEUR_DRAFT_INTERVAL", "1")]);
+    let up = bearer(UPLOAD);
+    let meta = "title = \"Community networks\"\ntracks = [\"Inclusion\"]\ndate = \"2026-11-23\"\n";
+    let r = server.send("PUT", "/api/sessions/ws-9/metadata?name=s.toml", &[("Authorization", &up)], meta.as_bytes());
+    wait_job(&server, r.json()["job"].as_str().unwrap());
+    let r = server.send("PUT", "/api/sessions/ws-9/captions?name=c.vtt", &[("Authorization", &up)], VTT.as_bytes());
+    assert_eq!(wait_job(&server, r.json()["job"].as_str().unwrap())["state"], "done");
+    let page = wait_for(Duration::from_secs(120), "the track's draft messages", || {
+        let page = server.get("/tracks/Inclusion").text();
+        page.contains("Draft messages").then_some(page)
+    });
+    assert!(page.contains(&format!("<h3>{question}</h3>")), "{page}");
+    assert!(page.contains(description), "{page}");
+    let draft: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("data/drafts/messages.json")).unwrap()).unwrap();
+    assert_eq!(draft["tracks"][0]["track"], "Inclusion", "{draft}");
+
+    // A tracks file that cannot be read stops the start with its name.
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "public_read = true\ntracks = \"missing-tracks.toml\"\n").unwrap();
+    let out = std::process::Command::new(BIN)
+        .args(["serve", "--addr", "127.0.0.1:0", "--data"])
+        .arg(dir.path().join("data2"))
+        .arg("--config")
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("missing-tracks.toml"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

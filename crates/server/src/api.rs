@@ -28,6 +28,7 @@ pub fn summary(session: &crate::session::SessionState) -> serde_json::Value {
         "live": {
             "chunks": inner.chunks,
             "last_seq": session_last_seq(&inner),
+            "seqs": inner.last_seqs(),
             "segments": inner.live_segments.len(),
             "pending": inner.pending.iter().map(|(lang, (speaker, text))| serde_json::json!({"lang": lang, "speaker": speaker, "text": text})).collect::<Vec<_>>(),
             "finished": inner.finished,

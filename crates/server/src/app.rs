@@ -11,18 +11,19 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::HeaderMap;
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::Router;
 use rapporteur_core::Session;
 use rapporteur_index::SearchIndex;
 
-use crate::auth::{authorize, request_token};
+use crate::auth::{authorize, request_token, Denied};
 use crate::config::{Config, Role};
 use crate::drafts::Drafts;
 use crate::jobs::{self, Work};
 use crate::published;
 use crate::session::{JobState, SessionState};
-use crate::{api, ingest, pages, uploads, ApiError, ServerError};
+use crate::tokens::TokenStore;
+use crate::{admin, api, ingest, pages, uploads, ApiError, ServerError};
 
 /// Unix time in milliseconds.
 pub fn now_unix_ms() -> u64 {
@@ -44,6 +45,8 @@ pub struct App {
     pub drafts: Drafts,
     /// Speech recognition for recordings, when the binary provides it.
     pub transcribe: Option<Transcribe>,
+    /// Ingest tokens minted per session.
+    pub tokens: TokenStore,
     work: crossbeam_channel::Sender<Work>,
 }
 
@@ -100,7 +103,22 @@ impl App {
                 return Err(ApiError::bad_id(id));
             }
         }
-        authorize(&self.config, request_token(headers, query_token), role, session).map_err(ApiError::from)
+        let token = request_token(headers, query_token);
+        match authorize(&self.config, token, role, session) {
+            Err(Denied::Unauthenticated) => {
+                // A token minted for one session posts to that session's
+                // live feeds, and does nothing else.
+                let Some(minted_for) = token.and_then(|t| self.tokens.session_of(t)) else {
+                    return Err(ApiError::unauthenticated());
+                };
+                if role == Role::Ingest && session == Some(minted_for.as_str()) {
+                    Ok(())
+                } else {
+                    Err(ApiError::forbidden("this request (the token was minted for another session's captions)"))
+                }
+            }
+            other => other.map_err(ApiError::from),
+        }
     }
 
     /// A session that exists.
@@ -161,8 +179,14 @@ pub fn open(
     std::fs::create_dir_all(&journal_dir).map_err(io(&journal_dir))?;
     std::fs::create_dir_all(data.join("uploads")).map_err(io(&data.join("uploads")))?;
     let index = SearchIndex::open_or_create(&data.join("index"))?;
+    let tokens = TokenStore::open(data)?;
+    let tracks = config.load_tracks()?;
     let extractor = match rapporteur_extract::RuleSet::builtin() {
-        Ok(rules) => Some(rapporteur_extract::Extractor::new(rules)),
+        // With the meeting's tracks, findings get their track as `rapporteur run` gives it.
+        Ok(rules) => Some(match &tracks {
+            Some(tracks) => rapporteur_extract::Extractor::new(rules).with_tracks(tracks.clone()),
+            None => rapporteur_extract::Extractor::new(rules),
+        }),
         Err(e) => {
             eprintln!("warning: extraction rules did not load ({e}); sessions are published without findings");
             None
@@ -199,8 +223,9 @@ pub fn open(
         sessions: RwLock::new(sessions),
         index,
         extractor,
-        drafts: Drafts::new(data),
+        drafts: Drafts::new(data, tracks),
         transcribe: hooks.transcribe,
+        tokens,
         work,
     });
     // Jobs acknowledged but not finished before a stop run again; every
@@ -280,7 +305,7 @@ pub fn router(app: Arc<App>) -> Router {
     let limits = app.config.limits.clone();
     let ingest = Router::new()
         .route("/ingest/{id}/zoom", post(ingest::zoom))
-        .route("/ingest/{id}/zoom/seq", get(ingest::zoom_seq))
+        .route("/ingest/{id}/{feed}/seq", get(ingest::last_seq))
         .route("/ingest/{id}/streamtext", post(ingest::streamtext))
         .route("/ingest/{id}/youtube", post(ingest::youtube))
         .route("/ingest/{id}/finish", post(ingest::finish))
@@ -305,6 +330,9 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/sessions/{id}", get(api::session))
         .route("/api/jobs/{job}", get(api::job))
         .route("/api/search", get(api::search))
+        .route("/api/admin/sessions/{id}/ingest-tokens", post(admin::mint).get(admin::list))
+        .route("/api/admin/ingest-tokens/{token}", delete(admin::revoke))
+        .route("/api/admin/compact", post(admin::compact))
         .route("/healthz", get(|| async { "ok\n" }))
         .layer(middleware::from_fn(log_requests))
         .with_state(app)
@@ -326,19 +354,33 @@ fn spawn_background(app: Arc<App>) {
                     !inner.finished && inner.origin.is_some() && now.saturating_sub(inner.last_chunk_at) < 120_000
                 };
                 if active {
-                    session.tick(now);
+                    session.tick(now, ticker.extractor.as_ref());
                 }
             }
         }
     });
     let drafter = app.clone();
     tokio::spawn(async move {
-        let mut interval = tokio::time::interval(Duration::from_secs(5));
+        let mut interval = tokio::time::interval(Duration::from_secs(publish_interval()));
         loop {
             interval.tick().await;
             let dirty: Vec<Arc<SessionState>> = app.sessions().into_iter().filter(|s| s.lock().dirty).collect();
             if !dirty.is_empty() {
                 let _ = app.work.send(Work::Publish { sessions: dirty });
+            }
+            // Long journals are compacted when their feed is at rest, so a
+            // restart replays a snapshot rather than every chunk.
+            let now = now_unix_ms();
+            let limit = compact_lines();
+            for session in app.sessions() {
+                let due = {
+                    let inner = session.lock();
+                    let lines = inner.journal_lines();
+                    (lines >= limit || (inner.finished && lines >= 64)) && inner.is_quiet(now)
+                };
+                if due {
+                    let _ = app.work.send(Work::Compact { session });
+                }
             }
         }
     });
@@ -349,6 +391,20 @@ fn spawn_background(app: Arc<App>) {
             let _ = drafter.work.send(Work::Redraft);
         }
     });
+}
+
+/// Seconds between two publications of live sessions that changed
+/// (`RAPPORTEUR_PUBLISH_INTERVAL`, default 5). Live pages get captions and
+/// findings chunk by chunk; this is for pages, downloads and search.
+fn publish_interval() -> u64 {
+    std::env::var("RAPPORTEUR_PUBLISH_INTERVAL").ok().and_then(|v| v.parse().ok()).filter(|v| *v > 0).unwrap_or(5)
+}
+
+/// Journal lines past which a session's journal is compacted at its next
+/// quiet moment (`RAPPORTEUR_COMPACT_LINES`, default 2,000; a finished feed's
+/// at 64).
+fn compact_lines() -> u64 {
+    std::env::var("RAPPORTEUR_COMPACT_LINES").ok().and_then(|v| v.parse().ok()).filter(|v| *v > 1).unwrap_or(2_000)
 }
 
 /// Seconds between two looks at whether the track drafts need remaking

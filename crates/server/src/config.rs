@@ -3,6 +3,8 @@
 //! ```toml
 //! public_read = true          # pages and search without a token
 //! workers = 2                 # pipeline worker threads
+//! tracks = "igf2026.toml"     # the meeting's tracks file (as `rapporteur draft --tracks`),
+//!                             # relative to this file
 //!
 //! [limits]
 //! max_chunk_bytes = 65536     # one live caption POST
@@ -96,6 +98,11 @@ pub struct Config {
     /// Access tokens.
     #[serde(default)]
     pub tokens: Vec<TokenConfig>,
+    /// The meeting's tracks file (as `rapporteur draft --tracks` takes it):
+    /// findings get tracks from it and the track drafts its order,
+    /// descriptions and policy questions. Relative to the config file.
+    #[serde(default)]
+    pub tracks: Option<std::path::PathBuf>,
 }
 
 fn default_workers() -> usize {
@@ -109,7 +116,17 @@ impl Config {
         Config::from_toml(&text, path)
     }
 
-    /// Parses and checks configuration text (`path` names it in errors).
+    /// Reads the tracks file the configuration names, if it names one.
+    pub fn load_tracks(&self) -> Result<Option<rapporteur_extract::Tracks>, ServerError> {
+        let Some(path) = &self.tracks else { return Ok(None) };
+        let text = std::fs::read_to_string(path).map_err(|source| ServerError::Io { path: path.clone(), source })?;
+        rapporteur_extract::Tracks::from_toml(&text, &path.display().to_string())
+            .map(Some)
+            .map_err(|e| ServerError::Config { path: path.clone(), line: None, message: format!("tracks file: {e}") })
+    }
+
+    /// Parses and checks configuration text (`path` names it in errors; a
+    /// relative `tracks` path is taken from `path`'s folder).
     pub fn from_toml(text: &str, path: &Path) -> Result<Config, ServerError> {
         let config: Config = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|span| text[..span.start.min(text.len())].lines().count().max(1));
@@ -122,6 +139,11 @@ impl Config {
             }
         })?;
         config.check(path)?;
+        let mut config = config;
+        if let Some(tracks) = config.tracks.take() {
+            let base = path.parent().unwrap_or(Path::new(""));
+            config.tracks = Some(if tracks.is_absolute() { tracks } else { base.join(tracks) });
+        }
         Ok(config)
     }
 
@@ -168,6 +190,9 @@ mod tests {
         assert_eq!(config.limits.max_chunk_bytes, 100);
         assert_eq!(config.limits.max_upload_bytes, Limits::default().max_upload_bytes);
         assert_eq!(config.tokens[0].roles, vec![Role::Ingest]);
+        assert_eq!(config.tracks, None);
+        let config = Config::from_toml("tracks = \"t.toml\"\n", Path::new("/etc/r/c.toml")).unwrap();
+        assert_eq!(config.tracks.as_deref(), Some(Path::new("/etc/r/t.toml")));
         assert!(!format!("{:?}", config).contains("0123456789abcdef"));
     }
 

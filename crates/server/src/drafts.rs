@@ -27,16 +27,21 @@ pub struct Drafts {
     dirty: AtomicBool,
     /// Held while drafting: one draft at a time.
     drafting: Mutex<()>,
+    /// The meeting's tracks file, when the configuration names one.
+    tracks: Option<rapporteur_extract::Tracks>,
 }
 
 impl Drafts {
-    /// The drafts of the data folder `data`.
-    pub fn new(data: &Path) -> Drafts {
+    /// The drafts of the data folder `data`, drafted with the meeting's
+    /// `tracks` (their order, descriptions and policy questions) as
+    /// `rapporteur draft --tracks` does.
+    pub fn new(data: &Path, tracks: Option<rapporteur_extract::Tracks>) -> Drafts {
         Drafts {
             dir: data.join(DRAFTS_DIR),
             cached: Mutex::new(None),
             dirty: AtomicBool::new(false),
             drafting: Mutex::new(()),
+            tracks,
         }
     }
 
@@ -88,7 +93,8 @@ impl Drafts {
             }
             meeting.sessions.push(SessionFindings {
                 session: inner.meta.clone(),
-                track: inner.meta.tracks.first().cloned(),
+                // The track extraction assigned (from the tracks file), else the declared one.
+                track: inner.track.clone().or_else(|| inner.meta.tracks.first().cloned()),
                 track_confidence: None,
                 findings: inner.findings.clone(),
                 diagnostics: Vec::new(),
@@ -105,7 +111,7 @@ impl Drafts {
             force_tfidf: false,
             batch: 0,
         });
-        let draft = rapporteur_draft::draft(&meeting, None, &mut embedder, &DraftOptions::default())
+        let draft = rapporteur_draft::draft(&meeting, self.tracks.as_ref(), &mut embedder, &DraftOptions::default())
             .map_err(|e| e.to_string())?;
         for format in [Format::Json, Format::Markdown, Format::Html] {
             let bytes = render::render(&draft, format).map_err(|e| e.to_string())?;

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::app::{now_unix_ms, App};
 use crate::config::Role;
+use crate::feeds::Feed;
 use crate::journal::{Cue, Record};
 use crate::session::Ingested;
 use crate::timestamp::{parse_iso, parse_x_timestamp};
@@ -58,8 +59,13 @@ fn utf8(body: &Bytes) -> Result<&str, ApiError> {
     })
 }
 
-async fn store(session: Arc<crate::session::SessionState>, record: Record) -> Result<Response, ApiError> {
-    let outcome = tokio::task::spawn_blocking(move || session.ingest(record))
+async fn store(
+    app: &Arc<App>,
+    session: Arc<crate::session::SessionState>,
+    record: Record,
+) -> Result<Response, ApiError> {
+    let app = app.clone();
+    let outcome = tokio::task::spawn_blocking(move || session.ingest(record, app.extractor.as_ref()))
         .await
         .map_err(|e| ApiError::internal(&e))?
         .map_err(|e| ApiError::internal(&e))?;
@@ -81,20 +87,28 @@ pub async fn zoom(
     let Some(seq) = seq_param(&params)? else {
         return Err(ApiError::bad_request("seq is missing: Zoom's API numbers every post (?seq=1&lang=en-US)"));
     };
-    let record =
-        Record::Chunk { seq: Some(seq), lang: lang_param(&params)?, text: utf8(&body)?.to_string(), at: now_unix_ms() };
-    store(session, record).await
+    let record = Record::Chunk {
+        feed: Feed::Zoom,
+        seq: Some(seq),
+        lang: lang_param(&params)?,
+        text: utf8(&body)?.to_string(),
+        at: now_unix_ms(),
+    };
+    store(&app, session, record).await
 }
 
-/// `GET /ingest/{id}/zoom/seq`: the last `seq` received (0 before any).
-pub async fn zoom_seq(
+/// `GET /ingest/{id}/{feed}/seq`: the last `seq` received through that
+/// feed (0 before any); for Zoom, what its API's `GET .../seq` answers.
+pub async fn last_seq(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    Path((id, feed)): Path<(String, String)>,
     params: Params,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    let feed = Feed::from_name(&feed)
+        .ok_or_else(|| ApiError::not_found(format!("no feed `{}`: use zoom, streamtext or youtube", shorten(&feed))))?;
     let session = ingest_session(&app, &id, &headers, &params).await?;
-    Ok(format!("{}\n", session.last_seq().unwrap_or(0)).into_response())
+    Ok(format!("{}\n", session.last_seq(feed).unwrap_or(0)).into_response())
 }
 
 /// `POST /ingest/{id}/streamtext[?seq=N][&lang=L]` with optional `X-Timestamp`.
@@ -112,9 +126,14 @@ pub async fn streamtext(
             ApiError::bad_request("X-Timestamp is not a time: send ISO 8601 (2020-11-12T09:30:00.250Z) or unix seconds")
         })?,
     };
-    let record =
-        Record::Chunk { seq: seq_param(&params)?, lang: lang_param(&params)?, text: utf8(&body)?.to_string(), at };
-    store(session, record).await
+    let record = Record::Chunk {
+        feed: Feed::StreamText,
+        seq: seq_param(&params)?,
+        lang: lang_param(&params)?,
+        text: utf8(&body)?.to_string(),
+        at,
+    };
+    store(&app, session, record).await
 }
 
 /// Reads a YouTube-style body: a time line (`2020-11-12T09:30:00.250`,
@@ -155,7 +174,7 @@ pub async fn youtube(
     let session = ingest_session(&app, &id, &headers, &params).await?;
     let cues = parse_timed_body(utf8(&body)?).map_err(ApiError::bad_request)?;
     let record = Record::Cues { seq: seq_param(&params)?, lang: lang_param(&params)?, cues };
-    store(session, record).await
+    store(&app, session, record).await
 }
 
 /// `POST /ingest/{id}/finish`: the live feed is over; publish the transcript.

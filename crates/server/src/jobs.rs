@@ -29,6 +29,11 @@ pub enum Work {
     },
     /// Remake the track drafts if findings changed.
     Redraft,
+    /// Compact the session's journal if its feed is still at rest.
+    Compact {
+        /// The session.
+        session: Arc<SessionState>,
+    },
     /// Stop one worker.
     Stop,
 }
@@ -64,6 +69,13 @@ fn work(app: &App, queue: &Receiver<Work>) {
             Work::Upload { session, job } => {
                 run_upload(app, &session, job);
             }
+            Work::Compact { session } => match session.compact(crate::app::now_unix_ms()) {
+                Ok(crate::compact::Compaction::Done { before, after }) => {
+                    eprintln!("compacted the journal of {}: {before} lines to {after}", session.id)
+                }
+                Ok(_) => {}
+                Err(e) => eprintln!("error: compacting the journal of {}: {e}", session.id),
+            },
             Work::Redraft => match app.drafts.redraft_if_dirty(&app.sessions()) {
                 Ok(_) => {}
                 Err(e) => eprintln!("error: drafting the track messages: {e}"),

@@ -6,9 +6,10 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use rapporteur_core::Session;
+use rapporteur_core::{Segment, Session};
 use serde::{Deserialize, Serialize};
 
+use crate::feeds::Feed;
 use crate::ServerError;
 
 /// What an upload is.
@@ -63,6 +64,9 @@ pub struct Cue {
 pub enum Record {
     /// A live caption chunk (Zoom, StreamText).
     Chunk {
+        /// The feed it came through (Zoom when absent: older journals).
+        #[serde(default = "Feed::zoom", skip_serializing_if = "Feed::is_zoom")]
+        feed: Feed,
         /// The tool's sequence number.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         seq: Option<u64>,
@@ -73,7 +77,7 @@ pub enum Record {
         /// Arrival, unix milliseconds.
         at: u64,
     },
-    /// A YouTube-style POST: timed lines.
+    /// A YouTube-style POST: timed lines (numbered by the YouTube feed).
     Cues {
         /// The tool's sequence number.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -116,6 +120,37 @@ pub enum Record {
         /// The session.
         session: Session,
     },
+    /// Everything the live records before it amounted to: the first line of
+    /// a compacted journal (the uploads and jobs follow as their own records).
+    Snapshot(Box<Snapshot>),
+}
+
+/// A session's live state at a quiet moment (no caption text pending, no
+/// chunk held for a missing `seq`), from which the live feed can go on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Snapshot {
+    /// When it was taken, unix milliseconds.
+    pub at: u64,
+    /// Unix ms of the first caption: the live timeline's zero.
+    pub origin: Option<u64>,
+    /// Chunks applied so far.
+    pub chunks: u64,
+    /// Unix ms of the last chunk.
+    pub last_chunk_at: u64,
+    /// Whether the live feed was declared over.
+    pub finished: bool,
+    /// The `seq` numbers received, per feed, as inclusive ranges.
+    pub seqs: std::collections::BTreeMap<Feed, Vec<[u64; 2]>>,
+    /// Where Zoom's ordering goes on: the highest Zoom `seq` applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zoom_seq: Option<u64>,
+    /// The speaker of the current turn, per language stream (`None`: not named).
+    pub speakers: std::collections::BTreeMap<String, Option<String>>,
+    /// The finished live segments, in order.
+    pub segments: Vec<Segment>,
+    /// The session's metadata.
+    pub meta: Session,
 }
 
 /// An open journal file.
@@ -123,6 +158,8 @@ pub enum Record {
 pub struct Journal {
     path: PathBuf,
     file: File,
+    /// Lines in the file.
+    lines: u64,
 }
 
 impl Journal {
@@ -176,7 +213,43 @@ impl Journal {
             file.set_len(good_len).map_err(io)?;
             file.sync_data().map_err(io)?;
         }
-        Ok((Journal { path: path.into(), file }, records))
+        let lines = records.len() as u64;
+        Ok((Journal { path: path.into(), file, lines }, records))
+    }
+
+    /// Lines in the journal.
+    pub fn lines(&self) -> u64 {
+        self.lines
+    }
+
+    /// Size of the journal file in bytes.
+    pub fn bytes(&self) -> u64 {
+        self.file.metadata().map(|m| m.len()).unwrap_or(0)
+    }
+
+    /// Replaces the whole journal with `records` (its compacted form),
+    /// atomically and durably: a temporary file written and synced, renamed
+    /// over the journal, the folder synced. A crash at any point leaves the
+    /// old journal or the new one, whole; later appends go to the new one.
+    pub fn rewrite(&mut self, records: &[Record]) -> Result<(), ServerError> {
+        let mut bytes = Vec::new();
+        for record in records {
+            serde_json::to_writer(&mut bytes, record).map_err(|e| ServerError::Journal {
+                path: self.path.clone(),
+                line: 0,
+                message: e.to_string(),
+            })?;
+            bytes.push(b'\n');
+        }
+        write_durably(&self.path, &bytes).map_err(|source| ServerError::Io { path: self.path.clone(), source })?;
+        let file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(&self.path)
+            .map_err(|source| ServerError::Io { path: self.path.clone(), source })?;
+        self.file = file;
+        self.lines = records.len() as u64;
+        Ok(())
     }
 
     /// Appends a record and syncs it to disk before returning.
@@ -189,7 +262,9 @@ impl Journal {
         line.push(b'\n');
         let io = |source| ServerError::Io { path: self.path.clone(), source };
         self.file.write_all(&line).map_err(io)?;
-        self.file.sync_data().map_err(io)
+        self.file.sync_data().map_err(io)?;
+        self.lines += 1;
+        Ok(())
     }
 }
 
@@ -232,7 +307,13 @@ mod tests {
     use super::*;
 
     fn chunk(seq: u64) -> Record {
-        Record::Chunk { seq: Some(seq), lang: "en".into(), text: format!("w{seq} \u{8}x"), at: 1000 + seq }
+        Record::Chunk {
+            feed: Feed::Zoom,
+            seq: Some(seq),
+            lang: "en".into(),
+            text: format!("w{seq} \u{8}x"),
+            at: 1000 + seq,
+        }
     }
 
     #[test]

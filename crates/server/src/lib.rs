@@ -36,20 +36,25 @@
 //! ```
 #![deny(missing_docs)]
 
+mod admin;
 mod api;
 mod app;
 mod auth;
+mod compact;
 mod config;
 mod drafts;
 mod error;
+pub mod feeds;
 mod ingest;
 mod jobs;
 pub mod journal;
+mod live_findings;
 mod pages;
 mod publish;
 mod published;
 mod session;
 mod timestamp;
+mod tokens;
 mod uploads;
 
 pub use app::{open, router, serve, App, Hooks, Transcribe};

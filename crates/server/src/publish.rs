@@ -67,6 +67,7 @@ pub fn publish(app: &App, session: &SessionState) -> Result<(), ServerError> {
             app.drafts.mark_dirty();
         }
         inner.findings = found.findings;
+        inner.track = found.track;
     }
     Ok(())
 }

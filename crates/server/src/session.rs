@@ -1,7 +1,7 @@
 //! One session's live state: its journal, its live caption assembler, what
 //! was uploaded, and the channel live pages listen on.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
@@ -10,6 +10,7 @@ use rapporteur_core::{Segment, Session, Time, Transcript};
 use serde::Serialize;
 use tokio::sync::broadcast;
 
+use crate::feeds::{Feed, SeqSet};
 use crate::journal::{Cue, Journal, Record, UploadKind};
 use crate::ServerError;
 
@@ -51,7 +52,7 @@ pub enum LiveMessage {
 }
 
 /// A finding as the live page shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LiveFinding {
     /// Kind.
     pub kind: String,
@@ -61,6 +62,12 @@ pub struct LiveFinding {
     pub speaker: Option<String>,
     /// Start.
     pub start: Option<Time>,
+}
+
+impl From<&rapporteur_extract::Finding> for LiveFinding {
+    fn from(f: &rapporteur_extract::Finding) -> Self {
+        LiveFinding { kind: f.kind.clone(), text: f.text.clone(), speaker: f.speaker.clone(), start: f.start }
+    }
 }
 
 /// The state of an upload's job.
@@ -92,6 +99,9 @@ pub struct Job {
     pub state: JobState,
     /// What happened.
     pub message: String,
+    /// When it was uploaded, unix milliseconds.
+    #[serde(skip)]
+    pub at: u64,
 }
 
 /// Whether a chunk was new.
@@ -108,14 +118,15 @@ pub enum Ingested {
 pub struct Inner {
     /// Opened on the first record: a session published by `rapporteur run`
     /// and only browsed never gets a journal.
-    journal: Option<Journal>,
+    pub(crate) journal: Option<Journal>,
     journal_path: PathBuf,
     /// The metadata (from uploads; the id at least).
     pub meta: Session,
-    live: LiveSession,
+    pub(crate) live: LiveSession,
     /// Unix ms of the first caption: the live timeline's zero.
     pub origin: Option<u64>,
-    seen: HashSet<u64>,
+    /// The `seq` numbers received, per feed.
+    pub(crate) seqs: BTreeMap<Feed, SeqSet>,
     /// Finished live segments, in order.
     pub live_segments: Vec<Segment>,
     /// Pending text per language.
@@ -136,11 +147,18 @@ pub struct Inner {
     pub recording: Option<(String, String)>,
     /// The latest findings.
     pub findings: Vec<rapporteur_extract::Finding>,
+    /// The session's track as extraction assigned it (with a tracks file).
+    pub track: Option<String>,
     /// Changed since the last publication.
     pub dirty: bool,
     /// Files published beside the transcript by `rapporteur run` (a
     /// session-report draft, Markdown transcript), shown as downloads.
     pub extra_files: Vec<String>,
+    /// What live pages show as findings: the latest publication's, and
+    /// those found since in new captions.
+    pub live_findings: Vec<LiveFinding>,
+    /// Live segments finished since the last look for findings.
+    fresh: Vec<Segment>,
 }
 
 impl Inner {
@@ -161,11 +179,39 @@ impl Inner {
         self.journal.is_some()
     }
 
-    /// The highest `seq` received.
+    /// The highest `seq` Zoom sent (what `GET .../zoom/seq` answers).
     pub fn seen_max(&self) -> Option<u64> {
-        self.live.last_seq()
+        self.last_seq_of(Feed::Zoom)
+    }
+
+    /// The highest `seq` received through `feed`.
+    pub fn last_seq_of(&self, feed: Feed) -> Option<u64> {
+        self.seqs.get(&feed).and_then(SeqSet::max)
+    }
+
+    /// The highest `seq` of every feed that numbered its posts.
+    pub fn last_seqs(&self) -> BTreeMap<&'static str, u64> {
+        self.seqs.iter().filter_map(|(feed, set)| Some((feed.name(), set.max()?))).collect()
+    }
+
+    /// Lines in the journal (0 without one).
+    pub fn journal_lines(&self) -> u64 {
+        self.journal.as_ref().map_or(0, Journal::lines)
+    }
+
+    /// Whether the live feed is at rest: no caption text pending in any
+    /// language and no chunk arrived for `QUIET_MS` (so none is held for a
+    /// missing `seq` either), or the feed is over.
+    pub fn is_quiet(&self, now_unix_ms: u64) -> bool {
+        self.finished
+            || (self.pending.values().all(|(_, text)| text.is_empty())
+                && (self.origin.is_none() || now_unix_ms.saturating_sub(self.last_chunk_at) >= QUIET_MS))
     }
 }
+
+/// How long after the last chunk a live feed counts as at rest: longer than
+/// the pause that ends a segment and than the wait for a missing `seq`.
+pub const QUIET_MS: u64 = 3_500;
 
 /// A session: its id, its state, its live channel.
 #[derive(Debug)]
@@ -181,7 +227,7 @@ pub struct SessionState {
     pub processing: Mutex<()>,
 }
 
-fn live_config() -> LiveConfig {
+pub(crate) fn live_config() -> LiveConfig {
     // Captioning tools post one chunk at a time and wait for its answer, so
     // the first chunk received is the first sent: start the stream at once
     // rather than hold it 2 s for a lower `seq` (a caption must be on the
@@ -200,7 +246,7 @@ impl SessionState {
                 meta: Session::new(id),
                 live: LiveSession::new(live_config()),
                 origin: None,
-                seen: HashSet::new(),
+                seqs: BTreeMap::new(),
                 live_segments: Vec::new(),
                 pending: BTreeMap::new(),
                 chunks: 0,
@@ -211,8 +257,11 @@ impl SessionState {
                 reports: Vec::new(),
                 recording: None,
                 findings: Vec::new(),
+                track: None,
                 dirty: false,
                 extra_files: Vec::new(),
+                live_findings: Vec::new(),
+                fresh: Vec::new(),
             }),
             events,
             publishing: Mutex::new(()),
@@ -235,6 +284,8 @@ impl SessionState {
             for record in records {
                 state.apply(&mut inner, record);
             }
+            // Findings of replayed captions come with the publication at start.
+            inner.fresh.clear();
         }
         Ok(state)
     }
@@ -255,6 +306,7 @@ impl SessionState {
             inner.meta = transcript.session.clone();
             inner.meta.id = id.to_string();
             inner.uploaded_transcript = Some(transcript);
+            inner.live_findings = findings.iter().map(LiveFinding::from).collect();
             inner.findings = findings;
             inner.extra_files = extra_files;
         }
@@ -282,13 +334,16 @@ impl SessionState {
     /// Applies a record (new or replayed) to the state.
     fn apply(&self, inner: &mut Inner, record: Record) {
         match record {
-            Record::Chunk { seq, lang, text, at } => {
+            Record::Chunk { feed, seq, lang, text, at } => {
                 if let Some(seq) = seq {
-                    inner.seen.insert(seq);
+                    inner.seqs.entry(feed).or_default().insert(seq);
                 }
                 let origin = *inner.origin.get_or_insert(at);
                 let arrival = Time::from_millis(at.saturating_sub(origin));
-                let chunk = match seq {
+                // Zoom's numbers order its posts (they may overtake each
+                // other); StreamText posts one after another, so its numbers
+                // only tell retries apart.
+                let chunk = match seq.filter(|_| feed == Feed::Zoom) {
                     Some(seq) => Chunk::numbered(seq, lang.clone(), text, arrival),
                     None => Chunk::unnumbered(lang.clone(), text, arrival),
                 };
@@ -300,7 +355,7 @@ impl SessionState {
             }
             Record::Cues { seq, lang, cues } => {
                 if let Some(seq) = seq {
-                    inner.seen.insert(seq);
+                    inner.seqs.entry(Feed::YouTube).or_default().insert(seq);
                 }
                 inner.chunks += 1;
                 for Cue { at, text } in cues {
@@ -313,7 +368,7 @@ impl SessionState {
                 }
                 self.send_pending(inner);
             }
-            Record::Upload { job, kind, file, name, .. } => {
+            Record::Upload { job, kind, file, name, at } => {
                 inner.jobs.insert(
                     job,
                     Job {
@@ -323,6 +378,7 @@ impl SessionState {
                         file,
                         state: JobState::Queued,
                         message: "queued".into(),
+                        at,
                     },
                 );
             }
@@ -339,6 +395,7 @@ impl SessionState {
                 self.send_pending(inner);
             }
             Record::Meta { session } => inner.meta = session,
+            Record::Snapshot(snapshot) => crate::compact::restore(inner, *snapshot, live_config()),
         }
     }
 
@@ -346,6 +403,7 @@ impl SessionState {
         for event in events {
             match event {
                 Event::Segment { lang, segment } => {
+                    inner.fresh.push(segment.clone());
                     inner.live_segments.push(segment.clone());
                     inner.dirty = true;
                     self.send(LiveMessage::Segment { lang, segment });
@@ -359,7 +417,7 @@ impl SessionState {
 
     fn send_pending(&self, inner: &mut Inner) {
         let langs: Vec<String> = inner.live.languages().map(str::to_string).collect();
-        let seq = inner.live.last_seq();
+        let seq = inner.seen_max();
         for lang in langs {
             let Some(assembler) = inner.live.assembler_for(&lang) else { continue };
             let now = (assembler.speaker().map(str::to_string), assembler.pending_text());
@@ -371,19 +429,51 @@ impl SessionState {
     }
 
     /// Journals (synced) and applies a live chunk; a `seq` seen before is a
-    /// retry and is neither journaled nor applied again.
-    pub fn ingest(&self, record: Record) -> Result<Ingested, ServerError> {
+    /// retry and is neither journaled nor applied again. With an extractor,
+    /// findings the chunk completes go to live pages at once.
+    pub fn ingest(
+        &self,
+        record: Record,
+        extractor: Option<&rapporteur_extract::Extractor>,
+    ) -> Result<Ingested, ServerError> {
         let mut inner = self.lock();
-        let seq = match &record {
-            Record::Chunk { seq, .. } | Record::Cues { seq, .. } => *seq,
+        let numbered = match &record {
+            Record::Chunk { feed, seq: Some(seq), .. } => Some((*feed, *seq)),
+            Record::Cues { seq: Some(seq), .. } => Some((Feed::YouTube, *seq)),
             _ => None,
         };
-        if seq.is_some_and(|seq| inner.seen.contains(&seq)) {
+        if numbered.is_some_and(|(feed, seq)| inner.seqs.get(&feed).is_some_and(|set| set.contains(seq))) {
             return Ok(Ingested::Retry);
         }
         inner.append(&record)?;
         self.apply(&mut inner, record);
+        if let Some(extractor) = extractor {
+            self.find_live(&mut inner, extractor);
+        }
         Ok(Ingested::Applied)
+    }
+
+    /// Looks for findings in the segments finished since the last look and
+    /// in pending text that ends a sentence (shown before the segment is
+    /// closed by the next words or a pause), and sends live pages the list
+    /// when something new is found. A few sentences at a time: extraction
+    /// runs per chunk, not over the whole session.
+    fn find_live(&self, inner: &mut Inner, extractor: &rapporteur_extract::Extractor) {
+        let mut segments = std::mem::take(&mut inner.fresh);
+        let now = Time::from_millis(inner.last_chunk_at.saturating_sub(inner.origin.unwrap_or(inner.last_chunk_at)));
+        for (lang, (speaker, text)) in &inner.pending {
+            if let Some(segment) = crate::live_findings::provisional(lang, speaker.as_deref(), text, now) {
+                segments.push(segment);
+            }
+        }
+        if segments.is_empty() {
+            return;
+        }
+        let transcript = Transcript { session: inner.meta.clone(), segments };
+        let found = extractor.extract_session(inner.meta.clone(), Some(&transcript), &[]);
+        if crate::live_findings::merge(&mut inner.live_findings, &found.findings) {
+            self.send(LiveMessage::Findings { findings: inner.live_findings.clone() });
+        }
     }
 
     /// Journals and applies a record that is not a chunk (upload, job end, finish).
@@ -394,13 +484,19 @@ impl SessionState {
         Ok(())
     }
 
+    /// Rewrites the journal as a snapshot if the live feed is at rest.
+    pub fn compact(&self, now_unix_ms: u64) -> Result<crate::compact::Compaction, ServerError> {
+        let mut inner = self.lock();
+        crate::compact::compact(&mut inner, now_unix_ms)
+    }
+
     /// The next job number.
     pub fn next_job(&self) -> u64 {
         self.lock().jobs.keys().next_back().map_or(1, |n| n + 1)
     }
 
     /// Lets time pass on the live timeline (pauses end segments).
-    pub fn tick(&self, now_unix_ms: u64) {
+    pub fn tick(&self, now_unix_ms: u64, extractor: Option<&rapporteur_extract::Extractor>) {
         let mut inner = self.lock();
         let Some(origin) = inner.origin else { return };
         if inner.finished {
@@ -410,12 +506,15 @@ impl SessionState {
         if !events.is_empty() {
             self.absorb(&mut inner, events);
             self.send_pending(&mut inner);
+            if let Some(extractor) = extractor {
+                self.find_live(&mut inner, extractor);
+            }
         }
     }
 
-    /// The highest `seq` received.
-    pub fn last_seq(&self) -> Option<u64> {
-        self.lock().live.last_seq()
+    /// The highest `seq` received through `feed`.
+    pub fn last_seq(&self, feed: Feed) -> Option<u64> {
+        self.lock().last_seq_of(feed)
     }
 
     /// What the session's transcript is now: the uploaded caption file's if
@@ -428,17 +527,11 @@ impl SessionState {
         Transcript { session: inner.meta.clone(), segments }
     }
 
-    /// Sends the findings of a publication to live pages.
+    /// Sends the findings of a publication to live pages (they replace
+    /// what was found chunk by chunk; later chunks add to them).
     pub fn announce_findings(&self, findings: &[rapporteur_extract::Finding]) {
-        let findings = findings
-            .iter()
-            .map(|f| LiveFinding {
-                kind: f.kind.clone(),
-                text: f.text.clone(),
-                speaker: f.speaker.clone(),
-                start: f.start,
-            })
-            .collect();
-        self.send(LiveMessage::Findings { findings });
+        let mut inner = self.lock();
+        inner.live_findings = findings.iter().map(LiveFinding::from).collect();
+        self.send(LiveMessage::Findings { findings: inner.live_findings.clone() });
     }
 }

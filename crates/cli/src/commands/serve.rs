@@ -30,6 +30,12 @@ Live captions (role ingest; one URL and token per session):
   POST /ingest/ws-12/streamtext?token=T                 StreamText push (X-Timestamp, \\x08)
   POST /ingest/ws-12/youtube?seq=N&token=T              YouTube-style `time\\ntext` bodies
   POST /ingest/ws-12/finish?token=T                     the feed is over: publish
+  GET  /ingest/ws-12/{streamtext|youtube}/seq?token=T   each feed numbers its own posts
+Per-session ingest tokens (role admin; stored hashed in DATA/tokens.json, shown once):
+  POST   /api/admin/sessions/ws-12/ingest-tokens        mint one: answers the token and the feed URLs
+  GET    /api/admin/sessions/ws-12/ingest-tokens        list them (no secrets)
+  DELETE /api/admin/ingest-tokens/TOKEN_ID              revoke one
+  POST   /api/admin/compact                             compact the journals of feeds at rest now
 Uploads (role upload): PUT /api/sessions/ws-12/{captions|recording|report|metadata}?name=FILE,
 or multipart POST /api/sessions/ws-12/upload; GET /api/jobs/ws-12.1 tells the job's state.
 Pages: / (sessions by day and room), /sessions/ID, /live/ID, /search?q=, /tracks/NAME.
@@ -37,6 +43,7 @@ Pages: / (sessions by day and room), /sessions/ID, /live/ID, /search?q=, /tracks
 The config file (TOML):
   public_read = true               # pages, downloads and search without a token
   workers = 2
+  tracks = \"igf2026-tracks.toml\"  # optional: the meeting's tracks file (relative to this file)
   [limits]
   max_chunk_bytes = 65536
   max_upload_bytes = 2147483648
@@ -67,11 +74,17 @@ pub struct Args {
     /// Address to listen on (port 0: any free port).
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: String,
+
+    /// The meeting's tracks file (TOML, as `rapporteur draft --tracks`):
+    /// findings get tracks from it, and the track drafts its order,
+    /// descriptions and policy questions. Overrides the config's `tracks`.
+    #[arg(long, value_name = "FILE")]
+    tracks: Option<PathBuf>,
 }
 
 /// Runs the subcommand until Ctrl-C or SIGTERM.
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let config = match &args.config {
+    let mut config = match &args.config {
         Some(path) => {
             if !path.is_file() {
                 return Err(UsageError(format!("--config {}: no such file", path.display())).into());
@@ -80,6 +93,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         }
         None => Config::from_toml("public_read = true\n", std::path::Path::new("(no --config)"))?,
     };
+    if let Some(tracks) = &args.tracks {
+        if !tracks.is_file() {
+            return Err(UsageError(format!("--tracks {}: no such file", tracks.display())).into());
+        }
+        config.tracks = Some(tracks.clone());
+    }
     if args.data.exists() && !args.data.is_dir() {
         return Err(UsageError(format!("--data {}: not a folder", args.data.display())).into());
     }

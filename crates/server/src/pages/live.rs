@@ -80,19 +80,8 @@ pub async fn events(
                 seq: inner.seen_max(),
             });
         }
-        if !inner.findings.is_empty() {
-            snapshot.push(LiveMessage::Findings {
-                findings: inner
-                    .findings
-                    .iter()
-                    .map(|f| crate::session::LiveFinding {
-                        kind: f.kind.clone(),
-                        text: f.text.clone(),
-                        speaker: f.speaker.clone(),
-                        start: f.start,
-                    })
-                    .collect(),
-            });
+        if !inner.live_findings.is_empty() {
+            snapshot.push(LiveMessage::Findings { findings: inner.live_findings.clone() });
         }
         (snapshot, receiver)
     };
