@@ -138,8 +138,8 @@ pub fn move_words_out_of_pauses(words: &mut [TimedWord], speech: &[(u64, u64)]) 
 /// Moves a chunk's kept segments to absolute times, off its pauses and
 /// clamped to the chunk.
 pub fn place(chunk: &Chunk, kept: Vec<Candidate>) -> Vec<PlacedSegment> {
-    let offset = chunk.start_ms();
     let length = chunk.duration_ms();
+    let at = |ms: u64| chunk.absolute_ms(ms.min(length));
     kept.into_iter()
         .filter(|c| !c.words.is_empty())
         .map(|mut c| {
@@ -149,16 +149,12 @@ pub fn place(chunk: &Chunk, kept: Vec<Candidate>) -> Vec<PlacedSegment> {
                 .into_iter()
                 .map(|w| {
                     let (start, end) = snap_to_speech(w.start_ms.min(length), w.end_ms.min(length), &chunk.speech);
-                    PlacedWord { text: w.text, start_ms: offset + start, end_ms: offset + end.max(start) }
+                    PlacedWord { text: w.text, start_ms: at(start), end_ms: at(end.max(start)) }
                 })
                 .collect();
             let first = words.first().map_or(0, |w| w.start_ms);
             let last = words.last().map_or(0, |w| w.end_ms);
-            PlacedSegment {
-                start_ms: (offset + c.start_ms.min(length)).min(first),
-                end_ms: (offset + c.end_ms.min(length)).max(last),
-                words,
-            }
+            PlacedSegment { start_ms: at(c.start_ms).min(first), end_ms: at(c.end_ms).max(last), words }
         })
         .collect()
 }
@@ -251,8 +247,13 @@ mod tests {
 
     #[test]
     fn places_chunk_times_on_the_timeline() {
-        let chunk =
-            Chunk { index: 3, start_sample: 16_000 * 60, samples: vec![0.0; 16_000 * 5], speech: vec![(0, 5_000)] };
+        let chunk = Chunk {
+            index: 3,
+            start_sample: 16_000 * 60,
+            samples: vec![0.0; 16_000 * 5],
+            speech: vec![(0, 5_000)],
+            pieces: Vec::new(),
+        };
         let word = |t: &str, s, e| TimedWord { text: t.into(), start_ms: s, end_ms: e, probability: 0.9 };
         let kept = vec![Candidate {
             start_ms: 100,

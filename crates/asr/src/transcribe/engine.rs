@@ -89,6 +89,8 @@ pub struct ChunkOutput {
     pub segments: Vec<RawSegment>,
     /// The language used (given or detected).
     pub language: Option<String>,
+    /// Stretches decoded again because the first pass wrote nothing for them.
+    pub redecoded: usize,
 }
 
 /// A loaded Whisper model, shared by all workers.
@@ -195,7 +197,7 @@ impl EngineState<'_> {
     /// Decodes one chunk of 16 kHz samples.
     pub fn decode(&mut self, samples: &[f32], options: &DecodeOptions) -> Result<ChunkOutput, TranscribeError> {
         if samples.is_empty() {
-            return Ok(ChunkOutput { segments: Vec::new(), language: options.language.clone() });
+            return Ok(ChunkOutput { segments: Vec::new(), language: options.language.clone(), redecoded: 0 });
         }
         let strategy = if options.beam_size > 1 {
             SamplingStrategy::BeamSearch { beam_size: options.beam_size as i32, patience: -1.0 }
@@ -264,6 +266,6 @@ impl EngineState<'_> {
         } else {
             Some("en".to_string())
         };
-        Ok(ChunkOutput { segments, language })
+        Ok(ChunkOutput { segments, language, redecoded: 0 })
     }
 }

@@ -1,9 +1,10 @@
 //! Recordings to timed transcripts with Whisper (whisper.cpp through whisper-rs).
 //!
-//! The recording is decoded as a stream, cut at pauses into chunks of at most
-//! 30 s ([`vad`]), and the chunks are decoded in parallel by a pool of
-//! workers, each with its own whisper.cpp state ([`engine`]). Each chunk is
-//! decoded on its own (no text carried over), its segments pass the
+//! The recording is decoded as a stream, cut at pauses into chunks ([`vad`]),
+//! the chunks packed into windows of up to 30 s ([`window`]), and the windows
+//! decoded in parallel by a pool of workers, each with its own whisper.cpp
+//! state ([`engine`]). Each window is decoded on its own (no text carried
+//! over), its segments pass the
 //! hallucination and repetition [`guards`], and their words get times on the
 //! recording's timeline ([`words`]). Segments are then grouped into
 //! paragraphs that break at pauses ([`assemble`]).
@@ -13,6 +14,7 @@ pub mod engine;
 pub mod glossary;
 pub mod guards;
 pub mod vad;
+pub mod window;
 pub mod words;
 
 use std::collections::VecDeque;
@@ -28,6 +30,7 @@ use engine::{ChunkOutput, DecodeOptions, Engine, EngineState, RawSegment};
 use glossary::GlossaryError;
 use guards::{Candidate, GuardReport};
 use vad::{Chunk, Chunker, VadOptions};
+use window::{PackOptions, Packer};
 
 /// Transcription failed.
 #[derive(Debug, thiserror::Error)]
@@ -66,9 +69,10 @@ pub struct ThreadPlan {
 impl ThreadPlan {
     /// The default split of `threads` cores: one worker per core, one
     /// whisper.cpp thread each. whisper.cpp's threads synchronise at every
-    /// layer, so independent chunks use cores better: on this project's
-    /// 2-core machine, 2 workers × 1 thread decode jfk.wav-sized chunks
-    /// faster than 1 × 2 (see `benches/asr-threads.sh`).
+    /// layer, so independent windows use cores better: on this project's
+    /// 2-core machine, 2 workers × 1 thread took less CPU time than 1 × 2
+    /// (the last case of `cargo run --release -p rapporteur-asr --example
+    /// levers`, and the README's peer table).
     pub fn for_threads(threads: usize) -> Self {
         ThreadPlan { workers: threads.max(1), whisper_threads: 1 }
     }
@@ -92,6 +96,8 @@ pub struct TranscribeOptions {
     pub beam_size: usize,
     /// Voice activity detection and chunking.
     pub vad: VadOptions,
+    /// How chunks are packed into windows (`None`: each chunk is a window).
+    pub pack: Option<PackOptions>,
     /// Shrink the encoder's context to short chunks.
     pub fit_audio_ctx: bool,
 }
@@ -104,6 +110,7 @@ impl Default for TranscribeOptions {
             prompt: None,
             beam_size: 1,
             vad: VadOptions::default(),
+            pack: Some(PackOptions::default()),
             fit_audio_ctx: false,
         }
     }
@@ -120,8 +127,10 @@ pub struct Transcription {
     pub audio_secs: f64,
     /// Seconds of audio in speech chunks (what Whisper heard).
     pub speech_secs: f64,
-    /// Chunks decoded.
+    /// Windows decoded.
     pub chunks: usize,
+    /// Stretches of speech a window wrote nothing for, decoded again on their own.
+    pub redecoded: usize,
     /// What the guards removed.
     pub guards: GuardReport,
     /// Warnings about the input.
@@ -136,12 +145,29 @@ pub struct Transcriber {
     pool: rayon::ThreadPool,
 }
 
-/// The chunks of a stream, pulled one at a time.
+/// The windows of a stream, pulled one at a time.
 struct ChunkSource<'a> {
     stream: &'a mut AudioStream,
     chunker: Chunker,
+    packer: Option<Packer>,
     ready: VecDeque<Chunk>,
     done: bool,
+}
+
+impl ChunkSource<'_> {
+    fn add(&mut self, chunks: Vec<Chunk>, last: bool) {
+        match &mut self.packer {
+            None => self.ready.extend(chunks),
+            Some(packer) => {
+                for chunk in chunks {
+                    self.ready.extend(packer.push(chunk));
+                }
+                if last {
+                    self.ready.extend(packer.finish());
+                }
+            }
+        }
+    }
 }
 
 impl Iterator for ChunkSource<'_> {
@@ -156,10 +182,14 @@ impl Iterator for ChunkSource<'_> {
                 return None;
             }
             match self.stream.next_block() {
-                Ok(Some(block)) => self.ready.extend(self.chunker.push(&block)),
+                Ok(Some(block)) => {
+                    let chunks = self.chunker.push(&block);
+                    self.add(chunks, false);
+                }
                 Ok(None) => {
                     self.done = true;
-                    self.ready.extend(self.chunker.finish());
+                    let chunks = self.chunker.finish();
+                    self.add(chunks, true);
                 }
                 Err(e) => {
                     self.done = true;
@@ -225,6 +255,7 @@ impl Transcriber {
         let mut source = ChunkSource {
             stream,
             chunker: Chunker::new(self.options.vad.clone()),
+            packer: self.options.pack.clone().map(Packer::new),
             ready: VecDeque::new(),
             done: false,
         };
@@ -238,7 +269,7 @@ impl Transcriber {
                 let first = first?;
                 let output = decode_chunk(&mut self.engine.state()?, &first, &self.decode_options(None))?;
                 language = output.language.clone();
-                progress((first.start_ms() + first.duration_ms()) as f64 / 1000.0);
+                progress(first.end_ms() as f64 / 1000.0);
                 results.push((first, output));
             }
         }
@@ -259,7 +290,7 @@ impl Transcriber {
                         let chunk = chunk?;
                         let state = state.as_mut().map_err(|e| TranscribeError::Whisper(e.to_string()))?;
                         let output = decode_chunk(state, &chunk, &options)?;
-                        let end = chunk.start_ms() + chunk.duration_ms();
+                        let end = chunk.end_ms();
                         let previous = done_ms.fetch_max(end, Ordering::Relaxed);
                         progress(previous.max(end) as f64 / 1000.0);
                         Ok((chunk, output))
@@ -277,6 +308,7 @@ impl Transcriber {
         let warnings = source.stream.take_warnings();
         let speech_secs = results.iter().map(|(c, _)| c.duration_ms()).sum::<u64>() as f64 / 1000.0;
         let chunks = results.len();
+        let redecoded = results.iter().map(|(_, o)| o.redecoded).sum();
         let mut report = GuardReport::default();
         let mut placed = Vec::new();
         for (chunk, output) in results {
@@ -301,7 +333,7 @@ impl Transcriber {
         }
         let mut transcript = Transcript::new(session);
         transcript.segments = assemble::paragraphs(placed, &assemble::ParagraphOptions::default());
-        Ok(Transcription { transcript, language, audio_secs, speech_secs, chunks, guards: report, warnings })
+        Ok(Transcription { transcript, language, audio_secs, speech_secs, chunks, redecoded, guards: report, warnings })
     }
 }
 
@@ -323,7 +355,9 @@ fn decode_chunk(
         let to = (end + 200).min(length);
         let at = |ms: u64| ((ms * 16) as usize).min(chunk.samples.len());
         let Some(samples) = chunk.samples.get(at(from)..at(to)) else { continue };
-        let extra = state.decode(samples, options)?;
+        // A stretch is short: an encoder context fitted to it costs a fraction of a full window's.
+        let extra = state.decode(samples, &DecodeOptions { fit_audio_ctx: true, ..options.clone() })?;
+        output.redecoded += 1;
         for mut segment in extra.segments {
             segment.start_ms += from;
             segment.end_ms += from;

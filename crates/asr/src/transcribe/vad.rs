@@ -20,7 +20,10 @@ pub const FRAME: usize = RATE / 50;
 pub struct VadOptions {
     /// Longest chunk, in seconds (Whisper's window is 30 s).
     pub max_chunk_secs: f32,
-    /// A pause at least this long always ends a chunk (seconds).
+    /// A pause at least this long always ends a chunk (seconds). Short,
+    /// since chunks are then packed into full windows ([`super::window`]):
+    /// the packer needs places to end a window, and the silence of a long
+    /// pause is not worth an encoder's time.
     pub split_pause_secs: f32,
     /// Shortest pause that counts as a place to cut (seconds).
     pub min_pause_secs: f32,
@@ -38,7 +41,7 @@ impl Default for VadOptions {
     fn default() -> Self {
         VadOptions {
             max_chunk_secs: 30.0,
-            split_pause_secs: 2.0,
+            split_pause_secs: 0.6,
             min_pause_secs: 0.3,
             min_speech_secs: 0.25,
             pad_secs: 0.2,
@@ -59,6 +62,18 @@ pub struct Chunk {
     pub samples: Vec<f32>,
     /// Where the detector heard speech, in ms from the chunk's start.
     pub speech: Vec<(u64, u64)>,
+    /// Where the pieces of a packed window come from ([`super::window`]);
+    /// empty for a chunk of contiguous audio.
+    pub pieces: Vec<Piece>,
+}
+
+/// One stretch of contiguous audio inside a packed window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Piece {
+    /// Where it starts in the window, in samples.
+    pub at_sample: u64,
+    /// Where it starts in the recording, in samples.
+    pub start_sample: u64,
 }
 
 impl Chunk {
@@ -67,9 +82,29 @@ impl Chunk {
         self.start_sample * 1000 / RATE as u64
     }
 
-    /// Duration in milliseconds.
+    /// Duration in milliseconds (of the samples Whisper hears).
     pub fn duration_ms(&self) -> u64 {
         self.samples.len() as u64 * 1000 / RATE as u64
+    }
+
+    /// Absolute end in milliseconds.
+    pub fn end_ms(&self) -> u64 {
+        self.absolute_ms(self.duration_ms())
+    }
+
+    /// A time in the chunk (ms from its start) on the recording's timeline.
+    /// In a packed window, a time in the short silence put between two
+    /// pieces stays with the piece before it (never past the next one).
+    pub fn absolute_ms(&self, ms: u64) -> u64 {
+        let to_ms = |samples: u64| samples * 1000 / RATE as u64;
+        let i = self.pieces.partition_point(|p| to_ms(p.at_sample) <= ms);
+        match i.checked_sub(1).and_then(|k| self.pieces.get(k)) {
+            None => self.start_ms() + ms,
+            Some(piece) => {
+                let at = to_ms(piece.start_sample) + (ms - to_ms(piece.at_sample));
+                self.pieces.get(i).map_or(at, |next| at.min(to_ms(next.start_sample)))
+            }
+        }
     }
 }
 
@@ -279,6 +314,7 @@ impl Chunker {
             start_sample: self.start + from as u64,
             samples: self.buffer[from..to].to_vec(),
             speech,
+            pieces: Vec::new(),
         };
         self.next_index += 1;
         self.drop_frames(end);
