@@ -7,7 +7,8 @@
 #   (defaults: fixtures/meeting-eval, and its tracks.toml or else fixtures/tracks/igf2020.toml)
 # The meeting folder has one folder per session (session.toml, transcript,
 # report) and reference-messages.md (## <track> headings with bulleted
-# messages, written before any draft). Findings come from `rapporteur run`
+# messages, written before any draft), and optionally `subsets` (halves of
+# the tracks to report apart, e.g. a held-out half). Findings come from `rapporteur run`
 # (extraction over every session); the draft from `rapporteur draft`; the
 # peers from sumy on the same findings. Needs python3 with sumy, rouge-score,
 # sentence-transformers and python-docx (installed with pip when missing), and
@@ -46,9 +47,18 @@ print(f"messages.docx opens: {len(d.paragraphs)} paragraphs, {sum(p.style.name.s
 PY
 "$RAPPORTEUR" eval rouge "$out/draft/messages.json" "$meeting/reference-messages.md" >"$out/rouge-rust.txt"
 tail -n 6 "$out/rouge-rust.txt"
+# Halves of the meeting (one `name=Track,Track` a line in $meeting/subsets)
+# are reported beside the whole.
+subsets=()
+if [ -f "$meeting/subsets" ]; then
+  while IFS= read -r line; do
+    case "$line" in ''|'#'*) ;; *) subsets+=(--subset "$line") ;; esac
+  done <"$meeting/subsets"
+fi
 python3 benches/draft_quality/compare.py \
   --findings "$out/run/sessions" \
   --draft "$out/draft/messages.json" \
   --references "$meeting/reference-messages.md" \
   --model-dir models/all-MiniLM-L6-v2 \
+  "${subsets[@]}" \
   --json "$out/quality.json"

@@ -17,8 +17,21 @@ Each peer selects, per track, as many findings as rapporteur drafted
 messages there (or as many as the references have when rapporteur has none),
 from the same findings rapporteur saw (questions left out, as rapporteur does).
 
+Before scoring, every system's texts of a track are put in one order, the
+meeting's programme order (session date and time, then time within the
+session) of the finding each text is drawn from (for a rapporteur message,
+the earliest finding its text uses). ROUGE-L is one longest common
+subsequence over the whole track, so it depends on the order of the texts;
+sumy returns its picks in input order and rapporteur by rank, which measured
+the output order more than the content. The other figures do not depend on
+the order.
+
+--subset NAME=TRACK,TRACK (repeatable) reports the figures over those tracks
+too (coverage then over the sessions with findings in them), e.g. a
+development half and a held-out half of the meeting.
+
 Usage: compare.py --findings DIR --draft messages.json --references reference-messages.md
-                  [--model-dir DIR] [--json OUT]
+                  [--model-dir DIR] [--json OUT] [--subset NAME=TRACK,TRACK ...]
 Needs: pip install sumy rouge-score (and sentence-transformers for redundancy).
 """
 import argparse
@@ -52,9 +65,14 @@ class WordTokenizer:
 
 
 def load_findings(root):
-    """Findings files under root: <id>.findings.json or sessions/<id>/findings.json."""
+    """Findings files under root: <id>.findings.json or sessions/<id>/findings.json.
+
+    Folders and files are read in sorted order, so that the peers see the
+    findings in the same order on every machine (sumy returns its picks in
+    input order)."""
     sessions = {}
-    for dirpath, _, files in os.walk(root):
+    for dirpath, dirnames, files in os.walk(root):
+        dirnames.sort()
         for name in sorted(files):
             if name == "findings.json" or name.endswith(".findings.json"):
                 with open(os.path.join(dirpath, name), encoding="utf-8") as f:
@@ -62,9 +80,25 @@ def load_findings(root):
                 items = data if isinstance(data, list) else [data]
                 for s in items:
                     sid = s["session"]["id"]
-                    entry = sessions.setdefault(sid, {"track": s.get("track"), "findings": []})
+                    entry = sessions.setdefault(
+                        sid,
+                        {
+                            "track": s.get("track"),
+                            "findings": [],
+                            "date": s["session"].get("date") or "",
+                            "time": s["session"].get("time") or "",
+                        },
+                    )
                     entry["findings"].extend(s.get("findings", []))
     return sessions
+
+
+def programme_key(sessions, sid, start):
+    """Where a finding comes in the meeting: its session's date and time (the
+    programme), then its time within the session (a report, which has none,
+    after the transcript)."""
+    s = sessions.get(sid, {})
+    return (s.get("date", ""), s.get("time", ""), sid, start if start is not None else float("inf"))
 
 
 def parse_references(path, labels):
@@ -142,6 +176,50 @@ class Embedder:
         return best
 
 
+def score_systems(systems, refs, tracks, sessions, embedder, scorer):
+    """Figures of each system over `tracks` (those with references)."""
+    track_sessions = {
+        sid for sid, s in sessions.items() if any((f.get("track") or s.get("track")) in tracks for f in s["findings"])
+    }
+    rows = {}
+    for name, per_track in systems.items():
+        scores = defaultdict(list)
+        all_texts, cited = [], set()
+        for track in tracks:
+            picks = per_track.get(track, [])
+            # Every system's texts in the same order, the meeting's programme
+            # order (ROUGE-L is one longest common subsequence over the whole
+            # track, so it depends on the order of the texts; the peers
+            # return theirs in input order, rapporteur by rank).
+            texts = [t for t, _, _ in sorted(picks, key=lambda p: p[1])]
+            s = scorer.score("\n".join(refs[track]), "\n".join(texts))
+            for key, v in s.items():
+                scores[key].append(v.fmeasure)
+            all_texts.extend(texts)
+            cited.update(sid for _, _, sids in picks for sid in sids)
+        rows[name] = {
+            **{k: sum(v) / len(v) for k, v in scores.items()},
+            "redundancy": embedder.max_similarity(all_texts),
+            "coverage": len(cited & track_sessions) / len(track_sessions) if track_sessions else 0.0,
+            "messages": len(all_texts),
+            "words_per_message": sum(len(t.split()) for t in all_texts) / max(len(all_texts), 1),
+        }
+    return rows, len(track_sessions)
+
+
+def print_rows(title, rows):
+    print(title)
+    print(
+        f"{'system':<11} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-L':>8} {'ROUGE-Lsum':>10} "
+        f"{'redundancy':>10} {'coverage':>9} {'messages':>8} {'words':>6}"
+    )
+    for name, r in rows.items():
+        print(
+            f"{name:<11} {r['rouge1']:>8.4f} {r['rouge2']:>8.4f} {r['rougeL']:>8.4f} {r['rougeLsum']:>10.4f} "
+            f"{r['redundancy']:>10.3f} {r['coverage']:>9.3f} {r['messages']:>8} {r['words_per_message']:>6.1f}"
+        )
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--findings", required=True)
@@ -149,6 +227,13 @@ def main():
     ap.add_argument("--references", required=True)
     ap.add_argument("--model-dir", default=None)
     ap.add_argument("--json", default=None)
+    ap.add_argument(
+        "--subset",
+        action="append",
+        default=[],
+        metavar="NAME=TRACK,TRACK",
+        help="also report the figures over these tracks only (repeatable), e.g. dev=Data,Environment",
+    )
     args = ap.parse_args()
 
     sessions = load_findings(args.findings)
@@ -159,62 +244,59 @@ def main():
     if not refs:
         sys.exit(f"draft_quality: no reference messages under headings named like the tracks {labels} in {args.references}")
 
-    by_track = defaultdict(list)  # track -> [(text, session)]
+    by_track = defaultdict(list)  # track -> [(text, programme key, session)]
     for sid, s in sessions.items():
         for f in s["findings"]:
             if f.get("kind") == "question" or not f.get("text", "").strip():
                 continue
-            by_track[f.get("track") or s.get("track") or "Unassigned"].append((f["text"], sid))
+            track = f.get("track") or s.get("track") or "Unassigned"
+            by_track[track].append((f["text"], programme_key(sessions, f.get("session") or sid, f.get("start")), sid))
 
+    # Per system and track: [(text, programme key, sessions behind it)].
     systems = {"rapporteur": {}, "lexrank": {}, "textrank": {}}
     for t in draft["tracks"]:
-        msgs = [m for g in t["groups"] for m in g["messages"]]
-        systems["rapporteur"][t["track"]] = (
-            [m["text"] for m in msgs],
-            {s["session"] for m in msgs for s in m["sources"]},
-        )
+        picks = []
+        for g in t["groups"]:
+            for m in g["messages"]:
+                used = [s for s in m["sources"] if s.get("used")] or m["sources"]
+                key = min(programme_key(sessions, s["session"], s.get("start")) for s in used)
+                picks.append((m["text"], key, {s["session"] for s in m["sources"]}))
+        systems["rapporteur"][t["track"]] = picks
     for track in refs:
-        k = len(systems["rapporteur"].get(track, ([], set()))[0]) or len(refs[track])
+        k = len(systems["rapporteur"].get(track, [])) or len(refs[track])
         items = by_track.get(track, [])
-        texts = [t for t, _ in items]
-        session_of = {}
-        for t, sid in items:
-            session_of.setdefault(t, sid)
+        texts = [t for t, _, _ in items]
+        first = {}
+        for t, key, sid in items:
+            if t not in first or key < first[t][0]:
+                first[t] = (key, sid)
         for name, cls in (("lexrank", LexRankSummarizer), ("textrank", TextRankSummarizer)):
             chosen = summarize(cls, texts, k)
-            systems[name][track] = (chosen, {session_of[c] for c in chosen if c in session_of})
+            systems[name][track] = [(c, first[c][0], {first[c][1]}) for c in chosen if c in first]
 
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL", "rougeLsum"], use_stemmer=False)
-    corpus = [t for items in by_track.values() for t, _ in items]
+    corpus = [t for items in by_track.values() for t, _, _ in items]
     embedder = Embedder(args.model_dir, corpus)
-    total_sessions = len(sessions)
-    rows = {}
-    for name, per_track in systems.items():
-        scores = defaultdict(list)
-        for track, ref in refs.items():
-            texts, _ = per_track.get(track, ([], set()))
-            s = scorer.score("\n".join(ref), "\n".join(texts))
-            for key, v in s.items():
-                scores[key].append(v.fmeasure)
-        all_texts = [x for texts, _ in per_track.values() for x in texts]
-        cited = set().union(*[sess for _, sess in per_track.values()]) if per_track else set()
-        rows[name] = {
-            **{k: sum(v) / len(v) for k, v in scores.items()},
-            "redundancy": embedder.max_similarity(all_texts),
-            "coverage": len(cited) / total_sessions if total_sessions else 0.0,
-            "messages": len(all_texts),
-        }
-
-    print(f"tracks with references: {len(refs)}; sessions: {total_sessions}; similarity: {embedder.kind}")
-    print(f"{'system':<11} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-L':>8} {'ROUGE-Lsum':>10} {'redundancy':>10} {'coverage':>9} {'messages':>8}")
-    for name, r in rows.items():
-        print(
-            f"{name:<11} {r['rouge1']:>8.4f} {r['rouge2']:>8.4f} {r['rougeL']:>8.4f} {r['rougeLsum']:>10.4f} "
-            f"{r['redundancy']:>10.3f} {r['coverage']:>9.3f} {r['messages']:>8}"
-        )
+    print(
+        f"tracks with references: {len(refs)}; sessions: {len(sessions)}; similarity: {embedder.kind}; "
+        "every system's texts in programme order"
+    )
+    out = {"similarity": embedder.kind, "order": "programme", "sets": {}}
+    subsets = [("all", sorted(refs))]
+    for spec in args.subset:
+        name, _, tracks = spec.partition("=")
+        chosen = [t.strip() for t in tracks.split(",") if t.strip()]
+        missing = [t for t in chosen if t not in refs]
+        if missing:
+            sys.exit(f"draft_quality: --subset {spec}: no reference messages for {missing}")
+        subsets.append((name, chosen))
+    for name, tracks in subsets:
+        rows, n_sessions = score_systems(systems, refs, tracks, sessions, embedder, scorer)
+        print_rows(f"\n[{name}] tracks: {', '.join(tracks)}; sessions: {n_sessions}", rows)
+        out["sets"][name] = {"tracks": tracks, "sessions": n_sessions, "systems": rows}
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
-            json.dump({"similarity": embedder.kind, "tracks": sorted(refs), "systems": rows}, f, indent=1)
+            json.dump(out, f, indent=1)
 
 
 if __name__ == "__main__":
