@@ -160,6 +160,17 @@ fn second_run_recomputes_only_what_changed() {
     assert_eq!(meeting_stage(&out, "drafts").0, "unchanged");
     assert_eq!(meeting_stage(&out, "index").0, "unchanged");
 
+    // A caption fixed outside any finding: the session and its index entry
+    // are redone, the drafts are not (their findings are the same).
+    let vtt = input.join("ws-000/captions.vtt");
+    let before = fs::read_to_string(out.join("sessions/ws-000/findings.json")).unwrap();
+    fs::write(&vtt, fs::read_to_string(&vtt).unwrap().replace("Next slide, please.", "Next slide please.")).unwrap();
+    assert_eq!(run(&[], &input, &out).status.code(), Some(0));
+    assert_eq!(report(&out)["sessions"][0]["status"], "done");
+    assert_eq!(fs::read_to_string(out.join("sessions/ws-000/findings.json")).unwrap(), before);
+    assert!(meeting_stage(&out, "index").1.starts_with("1 sessions indexed"), "{:?}", meeting_stage(&out, "index"));
+    assert_eq!(meeting_stage(&out, "drafts").0, "unchanged");
+
     // A session removed from the meeting leaves the index and the drafts.
     fs::remove_dir_all(input.join("ws-003")).unwrap();
     assert_eq!(run(&[], &input, &out).status.code(), Some(0));
@@ -248,6 +259,114 @@ fn shards_merged_equal_one_run() {
     assert!(report(&merged)["sessions"].as_array().unwrap().iter().all(|s| s["status"] == "cached"));
     assert_eq!(meeting_stage(&merged, "drafts").0, "unchanged");
     assert_eq!(meeting_stage(&merged, "index").0, "unchanged");
+}
+
+/// The track labels of `OUT/drafts/messages.json`, in order.
+fn draft_tracks(out: &Path) -> Vec<String> {
+    let drafts: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("drafts/messages.json")).unwrap()).unwrap();
+    drafts["tracks"].as_array().unwrap().iter().map(|t| t["track"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn declared_tracks_group_the_drafts_without_a_tracks_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = meeting(tmp.path(), 6);
+    assert!(!input.join("tracks.toml").exists());
+    let out = tmp.path().join("out");
+    let result = run(&[], &input, &out);
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    // Every session's findings carry the track its session.toml declares.
+    for i in 0..6 {
+        let path = out.join(format!("sessions/ws-{i:03}/findings.json"));
+        let found: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        let declared = ["Data", "Inclusion", "Trust"][i % 3];
+        assert_eq!(found["track"], declared, "{}", path.display());
+        for f in found["findings"].as_array().unwrap() {
+            assert_eq!(f["track"], declared, "{f}");
+        }
+    }
+    let tracks = draft_tracks(&out);
+    assert!(!tracks.iter().any(|t| t == "Unassigned"), "{tracks:?}");
+    let mut sorted = tracks.clone();
+    sorted.sort();
+    assert_eq!(sorted, ["Data", "Inclusion", "Trust"], "{tracks:?}");
+
+    // A tracks file still wins: its labels, its order, its policy questions.
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/meeting/tracks.toml");
+    fs::copy(file, input.join("tracks.toml")).unwrap();
+    assert_eq!(run(&[], &input, &out).status.code(), Some(0));
+    let drafts = fs::read_to_string(out.join("drafts/messages.json")).unwrap();
+    assert!(drafts.contains("IGF 2020"), "the tracks file's meeting name is used");
+    assert!(!draft_tracks(&out).iter().any(|t| t == "Unassigned"), "{:?}", draft_tracks(&out));
+}
+
+#[test]
+fn merge_uses_the_shards_tracks_and_refuses_mixed_settings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = meeting(tmp.path(), 8);
+    // A tracks file outside the meeting folder, given with --tracks.
+    let tracks = tmp.path().join("igf-tracks.toml");
+    fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/meeting/tracks.toml"), &tracks).unwrap();
+    let with_tracks = ["--tracks", tracks.to_str().unwrap()];
+    let whole = tmp.path().join("whole");
+    assert!(run(&with_tracks, &input, &whole).status.success());
+    let mut shard_dirs = Vec::new();
+    for k in 1..=2 {
+        let dir = tmp.path().join(format!("shard{k}"));
+        let shard = format!("{k}/2");
+        let out = run(&[with_tracks[0], with_tracks[1], "--shard", &shard], &input, &dir);
+        assert!(out.status.success(), "{}", stderr(&out));
+        shard_dirs.push(dir);
+    }
+    // No --tracks: the merge drafts with the tracks recorded in the shards.
+    let merged = tmp.path().join("merged");
+    let out = rapporteur().arg("merge").args(&shard_dirs).arg("-o").arg(&merged).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(fs::read_to_string(merged.join("drafts/messages.json")).unwrap().contains("IGF 2020"));
+    assert!(tree(&whole) == tree(&merged), "merged shards differ from one run");
+    assert_eq!(report(&merged)["settings"]["tracks"]["name"], "igf-tracks.toml");
+    // The same file given again is fine.
+    let again = tmp.path().join("again");
+    let out = rapporteur().arg("merge").args(&shard_dirs).arg("-o").arg(&again).args(with_tracks).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(tree(&again) == tree(&merged));
+
+    // Another tracks file than the shards': refused before anything is written.
+    let other = tmp.path().join("other-tracks.toml");
+    fs::write(&other, "[[track]]\nlabel = \"Other\"\nkeywords = { internet = 1 }\n").unwrap();
+    let refused = tmp.path().join("refused");
+    let out = rapporteur()
+        .arg("merge")
+        .args(&shard_dirs)
+        .arg("-o")
+        .arg(&refused)
+        .arg("--tracks")
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the shards were run with another tracks file (igf-tracks.toml)"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!refused.exists());
+
+    // Shards run with different tracks, or different rules, do not merge.
+    let no_tracks = tmp.path().join("no-tracks");
+    assert!(run(&["--shard", "2/2"], &input, &no_tracks).status.success());
+    let out = rapporteur().arg("merge").arg(&shard_dirs[0]).arg(&no_tracks).arg("-o").arg(&refused).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("was run with tracks file igf-tracks.toml") && err.contains("with no tracks file"), "{err}");
+    let other_rules = tmp.path().join("other-rules");
+    let args = [with_tracks[0], with_tracks[1], "--shard", "2/2", "--disable", "igf.question.direct"];
+    assert!(run(&args, &input, &other_rules).status.success());
+    let out = rapporteur().arg("merge").arg(&shard_dirs[0]).arg(&other_rules).arg("-o").arg(&refused).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("the extract stage ran with other rules"), "{}", stderr(&out));
+    assert!(!refused.exists());
 }
 
 #[test]

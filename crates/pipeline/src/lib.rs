@@ -50,11 +50,13 @@ pub use cache::{session_key, TOOL_VERSION};
 pub use error::PipelineError;
 pub use meeting::{discover, read_session_dir, BrokenSession, Meeting, SessionInputs};
 pub use meeting_stage::{MeetingContext, MeetingOutcome, MeetingStage, Published};
-pub use merge::merge_shards;
+pub use merge::{merge_shards, read_shards, ShardRuns};
 pub use metadata::parse_session_toml;
 pub use observer::{Observer, Quiet};
 pub use publish::{publish_dir, remove_partials, write_file};
-pub use report::{MeetingStageReport, MeetingStatus, RunReport, SessionReport, SessionStatus, StageTime};
+pub use report::{
+    MeetingStageReport, MeetingStatus, RunReport, RunSettings, SessionReport, SessionStatus, StageTime, TracksFile,
+};
 pub use runner::{Pipeline, RunOptions, KEY_FILE};
 pub use shard::Shard;
 pub use stage::{SessionWork, Stage};

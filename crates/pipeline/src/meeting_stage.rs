@@ -29,12 +29,25 @@ pub struct MeetingContext<'a> {
     pub threads: usize,
     pub(crate) stage: &'static str,
     pub(crate) observer: &'a dyn Observer,
+    /// Read once for all meeting stages (none of them changes a session).
+    pub(crate) published: &'a [Published],
 }
 
 impl std::fmt::Debug for MeetingContext<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MeetingContext").field("out", &self.out).field("shard", &self.shard).finish_non_exhaustive()
     }
+}
+
+/// The sessions of `sessions` with complete outputs under `out/sessions`.
+pub(crate) fn read_published(out: &Path, sessions: &[SessionReport]) -> Vec<Published> {
+    sessions
+        .iter()
+        .filter_map(|s| {
+            let key = fs::read_to_string(out.join("sessions").join(&s.id).join(KEY_FILE)).ok()?;
+            Some(Published { id: s.id.clone(), key: key.trim().to_string() })
+        })
+        .collect()
 }
 
 /// A published session: its id and the key of its outputs.
@@ -50,13 +63,7 @@ impl MeetingContext<'_> {
     /// The sessions of this run that have complete outputs (done now, unchanged,
     /// or failed now with earlier outputs kept), sorted by id.
     pub fn published(&self) -> Vec<Published> {
-        self.sessions
-            .iter()
-            .filter_map(|s| {
-                let key = fs::read_to_string(self.session_dir(&s.id).join(KEY_FILE)).ok()?;
-                Some(Published { id: s.id.clone(), key: key.trim().to_string() })
-            })
-            .collect()
+        self.published.to_vec()
     }
 
     /// A session's output folder.

@@ -1,5 +1,7 @@
 //! The run report: `OUT/run.json` and the summary on stderr.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// How one session went.
@@ -93,6 +95,43 @@ pub struct RunReport {
     /// Meeting-level warnings and errors.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub meeting_warnings: Vec<String>,
+    /// What the run was configured with: `rapporteur merge` drafts with the
+    /// recorded tracks and refuses shards made with different settings.
+    /// Absent from reports of older versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<RunSettings>,
+}
+
+/// The configuration a run's outputs depend on, recorded in `OUT/run.json`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunSettings {
+    /// The fingerprint (rules, tracks, model content, options) of each
+    /// per-session stage that applied to at least one session of the run.
+    #[serde(default)]
+    pub stages: BTreeMap<String, String>,
+    /// The tracks file the run used, with its content, so that a merge on
+    /// another machine drafts with the same tracks; `None`: no tracks file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracks: Option<TracksFile>,
+}
+
+/// A tracks file as a run used it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TracksFile {
+    /// Its file name (for messages).
+    pub name: String,
+    /// BLAKE3 of its content (hex).
+    pub blake3: String,
+    /// Its content (TOML).
+    pub text: String,
+}
+
+impl TracksFile {
+    /// A tracks file named `name` with content `text`.
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        TracksFile { name: name.into(), blake3: blake3::hash(text.as_bytes()).to_hex().to_string(), text }
+    }
 }
 
 impl RunReport {

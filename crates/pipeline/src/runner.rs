@@ -8,9 +8,11 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::cache::{session_key, TOOL_VERSION};
-use crate::meeting_stage::{MeetingContext, MeetingStage};
+use crate::meeting_stage::{read_published, MeetingContext, MeetingStage};
 use crate::publish::{publish_dir, remove_partials};
-use crate::report::{MeetingStageReport, MeetingStatus, RunReport, SessionReport, SessionStatus, StageTime};
+use crate::report::{
+    MeetingStageReport, MeetingStatus, RunReport, RunSettings, SessionReport, SessionStatus, StageTime, TracksFile,
+};
 use crate::{Meeting, Observer, PipelineError, SessionInputs, SessionWork, Shard, Stage};
 
 /// Name of the file, inside a session's output folder, holding its cache key.
@@ -34,6 +36,7 @@ pub struct RunOptions {
 pub struct Pipeline {
     stages: Vec<Box<dyn Stage>>,
     meeting_stages: Vec<Box<dyn MeetingStage>>,
+    tracks: Option<TracksFile>,
 }
 
 impl std::fmt::Debug for Pipeline {
@@ -60,6 +63,31 @@ impl Pipeline {
     pub fn meeting_stage(mut self, stage: impl MeetingStage + 'static) -> Self {
         self.meeting_stages.push(Box::new(stage));
         self
+    }
+
+    /// Records the tracks file the stages were built with in the run report
+    /// (`settings.tracks`), for `rapporteur merge`.
+    pub fn tracks_file(mut self, tracks: Option<TracksFile>) -> Self {
+        self.tracks = tracks;
+        self
+    }
+
+    /// The tracks file recorded with [`Pipeline::tracks_file`].
+    pub fn recorded_tracks(&self) -> Option<&TracksFile> {
+        self.tracks.as_ref()
+    }
+
+    /// The settings of a run over `sessions`: the fingerprint of every stage
+    /// that applies to one of them (already computed for their keys), and
+    /// the tracks file.
+    pub fn settings<'a>(&self, sessions: impl IntoIterator<Item = &'a SessionInputs> + Clone) -> RunSettings {
+        let stages = self
+            .stages
+            .iter()
+            .filter(|stage| sessions.clone().into_iter().any(|s| stage.applies(s)))
+            .map(|stage| (stage.name().to_string(), stage.fingerprint()))
+            .collect();
+        RunSettings { stages, tracks: self.tracks.clone() }
     }
 
     /// The per-session stages' names, in order.
@@ -139,6 +167,7 @@ impl Pipeline {
             sessions: reports,
             meeting_stages: Vec::new(),
             meeting_warnings: pruned,
+            settings: Some(self.settings(chosen.iter().map(|(_, s)| *s))),
         };
         pool.install(|| self.run_meeting_stages(&options.out, &mut report, options, observer));
         report.millis = started.elapsed().as_millis() as u64;
@@ -154,9 +183,11 @@ impl Pipeline {
         options: &RunOptions,
         observer: &dyn Observer,
     ) {
+        let published = read_published(out, &report.sessions);
         for stage in &self.meeting_stages {
             let t = Instant::now();
             let ctx = MeetingContext {
+                published: &published,
                 out,
                 sessions: &report.sessions,
                 shard: options.shard,

@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-use rapporteur_pipeline::{merge_shards, PipelineError, RunOptions, Shard};
+use rapporteur_pipeline::{read_shards, PipelineError, RunOptions, Shard};
 
-use crate::commands::pipeline::{build, StageOptions};
+use crate::commands::pipeline::{build, read_tracks_file, StageOptions};
 use crate::commands::run::{outcome, write_report, Progress};
 use crate::output::UsageError;
 use crate::Outcome;
@@ -12,10 +12,12 @@ use crate::Outcome;
 const EXAMPLES: &str = "\
 Examples:
   # Four machines ran `rapporteur run MEETING -o shardK --shard K/4`; combine them
-  rapporteur merge shard1 shard2 shard3 shard4 -o out/meeting --tracks MEETING/tracks.toml
+  rapporteur merge shard1 shard2 shard3 shard4 -o out/meeting
 
 Session folders are copied, the shards' search indexes merged (segments copied, not
-re-indexed), and the messages drafted from the findings of all sessions.
+re-indexed), and the messages drafted from the findings of all sessions with the tracks
+the shards were run with (recorded in their run.json). Shards run with different tracks,
+rules, Whisper model or rapporteur version are refused.
 Exit status: 0 all sessions worked, 1 some failed in their shard, 2 usage error.";
 
 /// Combine the outputs of `rapporteur run --shard K/N` runs into one output,
@@ -32,8 +34,9 @@ pub struct Args {
     #[arg(short, long)]
     output: PathBuf,
 
-    /// Thematic tracks file, for the per-track drafts (as given to `run`, or
-    /// the meeting folder's tracks.toml).
+    /// Thematic tracks file for the per-track drafts. Default: the one the
+    /// shards were run with (recorded in their run.json); when given, it
+    /// must be the same file.
     #[arg(long, value_name = "FILE")]
     tracks: Option<PathBuf>,
 }
@@ -49,12 +52,26 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             .into());
         }
     }
-    let (mut merged, warnings) = merge_shards(&args.shards, &args.output).map_err(|e| match e {
-        PipelineError::Stage { .. } => anyhow::Error::from(UsageError(e.to_string())),
-        e => anyhow::Error::from(e),
-    })?;
+    let shards = read_shards(&args.shards).map_err(usage)?;
+    let recorded = shards.settings.tracks.clone();
+    if let Some(path) = &args.tracks {
+        let given = read_tracks_file(path)?;
+        if recorded.as_ref().map(|t| &t.blake3) != Some(&given.blake3) {
+            let theirs = match &recorded {
+                Some(t) => format!("another tracks file ({})", t.name),
+                None => "no tracks file".to_string(),
+            };
+            return Err(UsageError(format!(
+                "--tracks {}: the shards were run with {theirs}; leave --tracks out to draft with theirs, \
+                 or re-run the shards with this file",
+                path.display()
+            ))
+            .into());
+        }
+    }
+    let (mut merged, warnings) = shards.merge_into(&args.output).map_err(usage)?;
     merged.meeting_warnings.extend(warnings);
-    let options = StageOptions { speaking_rate: 150.0, tracks: args.tracks.clone(), ..StageOptions::default() };
+    let options = StageOptions { speaking_rate: 150.0, recorded_tracks: recorded, ..StageOptions::default() };
     let run_options = RunOptions { out: args.output.clone(), threads: 0, force: false, shard: Shard::ALL };
     let pipeline = build(&options)?;
     let progress = Progress::new();
@@ -63,4 +80,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     write_report(&args.output, &merged)?;
     eprint!("{}", merged.summary());
     Ok(outcome(&merged))
+}
+
+/// Shards that do not fit together are a usage error (exit 2); I/O is not.
+fn usage(e: PipelineError) -> anyhow::Error {
+    match e {
+        PipelineError::Stage { .. } => anyhow::Error::from(UsageError(e.to_string())),
+        e => anyhow::Error::from(e),
+    }
 }

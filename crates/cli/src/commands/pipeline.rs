@@ -8,12 +8,15 @@ use rapporteur_asr::transcribe::{ThreadPlan, TranscribeOptions};
 use rapporteur_draft::embed::{self, EmbedOptions};
 use rapporteur_draft::DraftOptions;
 use rapporteur_extract::rules::BUILTIN_RULES;
-use rapporteur_extract::Extractor;
-use rapporteur_pipeline::stages::{AlignStage, AsrStage, DraftStage, ExtractStage, IndexStage, TranscriptStage};
-use rapporteur_pipeline::Pipeline;
+use rapporteur_extract::{Extractor, Tracks};
+use rapporteur_pipeline::stages::{
+    AlignStage, AsrStage, DraftStage, ExtractStage, IndexStage, TranscriptStage, Whisper,
+};
+use rapporteur_pipeline::{Pipeline, TracksFile};
 
-use crate::commands::extract::{load_rules, load_tracks};
+use crate::commands::extract::load_rules;
 use crate::commands::transcribe::find_model;
+use crate::output::UsageError;
 
 /// Options that shape the stages.
 #[derive(Debug, Clone, Default)]
@@ -26,6 +29,9 @@ pub struct StageOptions {
     pub disable: Vec<String>,
     /// Tracks file.
     pub tracks: Option<PathBuf>,
+    /// Tracks recorded by earlier runs (`rapporteur merge`), used when
+    /// `tracks` is not given.
+    pub recorded_tracks: Option<TracksFile>,
     /// Worker threads of the run (0: one per core); Whisper decodes on as many.
     pub threads: usize,
 }
@@ -51,26 +57,41 @@ impl StageOptions {
 /// The full pipeline with every stage this build has.
 pub fn build(options: &StageOptions) -> anyhow::Result<Pipeline> {
     let rules = load_rules(&options.rules, &options.disable, true)?;
+    let tracks_file = match &options.tracks {
+        Some(path) => Some(read_tracks_file(path)?),
+        None => options.recorded_tracks.clone(),
+    };
     let mut fingerprint = blake3::Hasher::new();
     fingerprint.update(BUILTIN_RULES.as_bytes());
-    for path in options.rules.iter().chain(&options.tracks) {
+    for path in &options.rules {
         let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         fingerprint.update(path.file_name().map(|n| n.as_encoded_bytes()).unwrap_or_default());
         fingerprint.update(&bytes);
+    }
+    if let Some(t) = &tracks_file {
+        fingerprint.update(t.name.as_bytes());
+        fingerprint.update(t.text.as_bytes());
     }
     for id in &options.disable {
         fingerprint.update(b"disable\0");
         fingerprint.update(id.as_bytes());
     }
     let mut extractor = Extractor::new(rules);
-    let tracks = match &options.tracks {
-        Some(path) => Some(load_tracks(path)?),
+    let tracks = match &tracks_file {
+        Some(t) => {
+            // Errors name the file as given, or say where the recorded copy is.
+            let shown = match &options.tracks {
+                Some(path) => path.display().to_string(),
+                None => format!("{} (as recorded in run.json)", t.name),
+            };
+            Some(Tracks::from_toml(&t.text, &shown).map_err(|e| UsageError(e.to_string()))?)
+        }
         None => None,
     };
     let mut tracks_fingerprint = blake3::Hasher::new();
-    if let (Some(path), Some(tracks)) = (&options.tracks, &tracks) {
+    if let (Some(file), Some(tracks)) = (&tracks_file, &tracks) {
         extractor = extractor.with_tracks(tracks.clone());
-        tracks_fingerprint.update(&fs::read(path).with_context(|| format!("cannot read {}", path.display()))?);
+        tracks_fingerprint.update(file.text.as_bytes());
     }
     // Recordings without captions need a model; when none is installed those
     // sessions fail with instructions and the others are unaffected.
@@ -84,12 +105,14 @@ pub fn build(options: &StageOptions) -> anyhow::Result<Pipeline> {
         options.threads
     };
     let asr = TranscribeOptions { threads: ThreadPlan::for_threads(threads), ..TranscribeOptions::default() };
+    // One model for both stages that need it: loaded (and hashed) once.
+    let whisper = Whisper::new(model, asr);
     let embed = EmbedOptions { cache_dir: embed::default_cache_dir(), ..EmbedOptions::default() };
     Ok(Pipeline::new()
         .stage(TranscriptStage { speaking_rate_wpm: options.speaking_rate, ..TranscriptStage::default() })
-        .stage(AsrStage::new(model.clone(), asr.clone()))
+        .stage(AsrStage::new(whisper.clone()))
         // Captions and a recording: the captions on the recording's timeline.
-        .stage(AlignStage::new(model, asr))
+        .stage(AlignStage::new(whisper))
         .stage(ExtractStage::new(extractor, format!("extract {}", fingerprint.finalize().to_hex())))
         .meeting_stage(DraftStage::new(
             tracks,
@@ -97,5 +120,15 @@ pub fn build(options: &StageOptions) -> anyhow::Result<Pipeline> {
             DraftOptions::default(),
             embed,
         ))
-        .meeting_stage(IndexStage))
+        .meeting_stage(IndexStage)
+        .tracks_file(tracks_file))
+}
+
+/// A tracks file's name and content, for the stages and the run report.
+pub fn read_tracks_file(path: &Path) -> anyhow::Result<TracksFile> {
+    let text = fs::read_to_string(path).with_context(|| format!("cannot read tracks file {}", path.display()))?;
+    // The file name only: shards on other machines keep it elsewhere, and
+    // the name is part of the extraction's fingerprint.
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok(TracksFile::new(name, text))
 }

@@ -93,6 +93,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         rules: args.rules.clone(),
         disable: args.disable.clone(),
         tracks: args.tracks.clone(),
+        recorded_tracks: None,
         threads: args.threads,
     }
     .with_meeting_files(&args.input);

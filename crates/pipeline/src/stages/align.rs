@@ -1,17 +1,13 @@
 //! Stage 1c: a session's captions put on its recording's timeline.
 
-use std::fs;
-use std::io::Read;
-use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::Arc;
 
 use rapporteur_asr::align::{align, asr_words, AlignOptions};
 use rapporteur_asr::audio::AudioStream;
-use rapporteur_asr::transcribe::engine::Engine;
-use rapporteur_asr::transcribe::{TranscribeOptions, Transcriber};
 use rapporteur_captions::write::{self, OutputFormat, WriteOptions};
 use rapporteur_core::Source;
 
+use super::Whisper;
 use crate::{PipelineError, SessionInputs, SessionWork, Stage};
 
 /// When a session has both captions (the transcript an earlier stage read)
@@ -21,42 +17,22 @@ use crate::{PipelineError, SessionInputs, SessionWork, Stage};
 /// does not decode, captions of another session) leaves the captions as they
 /// were, with a warning: they are still the session's best text.
 pub struct AlignStage {
-    model: Option<PathBuf>,
-    options: TranscribeOptions,
+    whisper: Arc<Whisper>,
     formats: Vec<OutputFormat>,
-    transcriber: OnceLock<Result<Transcriber, String>>,
-    fingerprint: OnceLock<String>,
 }
 
 impl std::fmt::Debug for AlignStage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AlignStage").field("model", &self.model).field("options", &self.options).finish()
+        f.debug_struct("AlignStage").field("whisper", &self.whisper).finish()
     }
 }
 
 impl AlignStage {
-    /// A stage using the ggml Whisper model at `model` (`None`: no model is
-    /// installed; captions stay as they are, with a warning).
-    pub fn new(model: Option<PathBuf>, options: TranscribeOptions) -> Self {
-        AlignStage {
-            model,
-            options,
-            formats: OutputFormat::ALL.to_vec(),
-            transcriber: OnceLock::new(),
-            fingerprint: OnceLock::new(),
-        }
-    }
-
-    fn transcriber(&self) -> Result<&Transcriber, String> {
-        let loaded = self.transcriber.get_or_init(|| {
-            let model = self
-                .model
-                .as_ref()
-                .ok_or_else(|| "no Whisper model is installed (run scripts/install-models.sh)".to_string())?;
-            let engine = Engine::load(model, false).map_err(|e| format!("{}: {e}", model.display()))?;
-            Transcriber::new(engine, self.options.clone()).map_err(|e| e.to_string())
-        });
-        loaded.as_ref().map_err(Clone::clone)
+    /// A stage transcribing with `whisper` (shared with the
+    /// [`AsrStage`](super::AsrStage), so the model loads once). Without a
+    /// model, captions stay as they are, with a warning.
+    pub fn new(whisper: Arc<Whisper>) -> Self {
+        AlignStage { whisper, formats: OutputFormat::ALL.to_vec() }
     }
 }
 
@@ -66,34 +42,7 @@ impl Stage for AlignStage {
     }
 
     fn fingerprint(&self) -> String {
-        // The model's content, not its path: a re-converted model recomputes.
-        self.fingerprint
-            .get_or_init(|| {
-                let mut hasher = blake3::Hasher::new();
-                if let Some(model) = &self.model {
-                    if let Ok(mut file) = fs::File::open(model) {
-                        let mut buf = vec![0u8; 1 << 20];
-                        while let Ok(n) = file.read(&mut buf) {
-                            if n == 0 {
-                                break;
-                            }
-                            hasher.update(&buf[..n]);
-                        }
-                    }
-                }
-                let o = &self.options;
-                format!(
-                    "align model={} language={:?} prompt={:?} beam={} vad={:?} fit={} align={:?}",
-                    hasher.finalize().to_hex(),
-                    o.language,
-                    o.prompt,
-                    o.beam_size,
-                    o.vad,
-                    o.fit_audio_ctx,
-                    AlignOptions::default()
-                )
-            })
-            .clone()
+        format!("align {} align={:?}", self.whisper.fingerprint(), AlignOptions::default())
     }
 
     fn applies(&self, inputs: &SessionInputs) -> bool {
@@ -109,7 +58,7 @@ impl Stage for AlignStage {
         }
         let name = recording.display().to_string();
         let not_aligned = |why: String| format!("{name}: the captions keep their own times: {why}");
-        let transcriber = match self.transcriber() {
+        let transcriber = match self.whisper.transcriber("run scripts/install-models.sh") {
             Ok(t) => t,
             Err(why) => {
                 work.warnings.push(not_aligned(why));

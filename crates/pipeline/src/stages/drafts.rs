@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::path::Path;
 
 use rapporteur_draft::embed::{locate, EmbedOptions, Embedder};
 use rapporteur_draft::render::{self, Format};
@@ -10,15 +11,30 @@ use rapporteur_draft::{DraftOptions, Meeting};
 use rapporteur_extract::Tracks;
 use rayon::prelude::*;
 
-use crate::{publish_dir, MeetingContext, MeetingOutcome, MeetingStage, PipelineError, KEY_FILE, TOOL_VERSION};
+use crate::{
+    publish_dir, write_file, MeetingContext, MeetingOutcome, MeetingStage, PipelineError, KEY_FILE, TOOL_VERSION,
+};
 
 /// The drafts folder inside a run's output folder.
 pub const DRAFTS_DIR: &str = "drafts";
+/// The file, inside the drafts folder, recording the hash of each session's
+/// `findings.json` with the session key it was read under.
+const FINDINGS_STATE: &str = ".findings.json";
+
+fn read_findings_state(dir: &Path) -> BTreeMap<String, (String, String)> {
+    fs::read(dir.join(FINDINGS_STATE)).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
+}
+
+fn state_json(state: &BTreeMap<String, (String, String)>) -> Vec<u8> {
+    let mut json = serde_json::to_vec_pretty(state).unwrap_or_else(|_| b"{}".to_vec());
+    json.push(b'\n');
+    json
+}
 
 /// Drafts the meeting's messages, track by track, from the findings of all
-/// published sessions. The drafts depend on every session, so they are
-/// remade whenever any session's key changes (or the tracks, the options,
-/// the embedding model) and kept otherwise. In a shard run (`--shard K/N`)
+/// published sessions. The drafts depend on every session's findings, so
+/// they are remade whenever any `findings.json` changes (or the tracks, the
+/// options, the embedding model) and kept otherwise. In a shard run (`--shard K/N`)
 /// the stage does nothing: `rapporteur merge` drafts from all shards.
 pub struct DraftStage {
     tracks: Option<Tracks>,
@@ -98,7 +114,7 @@ impl MeetingStage for DraftStage {
         }
         let mut hasher = blake3::Hasher::new();
         for part in [
-            "rapporteur drafts v1",
+            "rapporteur drafts v2",
             TOOL_VERSION,
             &self.fingerprint,
             &format!("{:?}", self.options),
@@ -108,17 +124,40 @@ impl MeetingStage for DraftStage {
             hasher.update(part.as_bytes());
             hasher.update(b"\0");
         }
-        // A session's key determines its findings, so the keys stand for them.
-        for p in &published {
+        // The drafts read nothing but the findings files: keyed by their
+        // content, a session recomputed with the same findings (a caption
+        // fixed outside any finding) does not redraft the meeting. Each
+        // file's hash is remembered with its session's key, so files of
+        // unchanged sessions are not read again.
+        let dir = ctx.out.join(DRAFTS_DIR);
+        let known = read_findings_state(&dir);
+        let mut state: BTreeMap<String, (String, String)> = BTreeMap::new();
+        let hashes: Vec<Result<String, PipelineError>> = published
+            .par_iter()
+            .map(|p| match known.get(&p.id) {
+                Some((key, hash)) if *key == p.key => Ok(hash.clone()),
+                _ => {
+                    let path = ctx.session_dir(&p.id).join("findings.json");
+                    let bytes = fs::read(&path).map_err(|e| PipelineError::io(&path, e))?;
+                    Ok(blake3::hash(&bytes).to_hex().to_string())
+                }
+            })
+            .collect();
+        for (p, hash) in published.iter().zip(hashes) {
+            let hash = hash?;
             hasher.update(p.id.as_bytes());
             hasher.update(b"\0");
-            hasher.update(p.key.as_bytes());
+            hasher.update(hash.as_bytes());
             hasher.update(b"\0");
+            state.insert(p.id.clone(), (p.key.clone(), hash));
         }
         let key = hasher.finalize().to_hex().to_string();
-        let dir = ctx.out.join(DRAFTS_DIR);
         let old_key = fs::read_to_string(dir.join(KEY_FILE)).unwrap_or_default();
         if !ctx.force && old_key.trim() == key {
+            if state != known {
+                // Same findings under new session keys: remember the new keys.
+                write_file(&dir.join(FINDINGS_STATE), &state_json(&state))?;
+            }
             return Ok(MeetingOutcome::unchanged(format!("findings of {} sessions unchanged", published.len())));
         }
         ctx.start(published.len() as u64);
@@ -150,6 +189,7 @@ impl MeetingStage for DraftStage {
             files.insert(format!("messages.{}", format.extension()), bytes);
         }
         files.insert(KEY_FILE.to_string(), format!("{key}\n").into_bytes());
+        files.insert(FINDINGS_STATE.to_string(), state_json(&state));
         publish_dir(ctx.out, DRAFTS_DIR, &files)?;
         if embedder.is_tfidf() {
             outcome.warnings.push(format!("grouped with TF-IDF vectors: {}", info.detail));

@@ -4,7 +4,7 @@
 use std::fs;
 
 use rapporteur_extract::reports::{self, Report};
-use rapporteur_extract::{draft, Extractor};
+use rapporteur_extract::{draft, Extractor, SessionFindings};
 
 use crate::{PipelineError, SessionWork, Stage};
 
@@ -30,7 +30,8 @@ impl Stage for ExtractStage {
     }
 
     fn fingerprint(&self) -> String {
-        self.fingerprint.clone()
+        // "declared": findings take the session's declared track without a tracks file.
+        format!("{} declared", self.fingerprint)
     }
 
     fn run(&self, work: &mut SessionWork<'_>) -> Result<(), PipelineError> {
@@ -54,9 +55,96 @@ impl Stage for ExtractStage {
         if work.transcript.is_none() && parsed.is_empty() {
             return Ok(());
         }
-        let found = self.extractor.extract_session(work.inputs.session.clone(), work.transcript.as_ref(), &parsed);
+        let mut found = self.extractor.extract_session(work.inputs.session.clone(), work.transcript.as_ref(), &parsed);
+        if self.extractor.tracks().is_none() {
+            assign_declared(&mut found);
+        }
         work.artifacts.insert("findings.json".into(), format!("{}\n", found.to_json_pretty()).into_bytes());
         work.artifacts.insert("report.md".into(), draft::to_markdown(&found).into_bytes());
         Ok(())
+    }
+}
+
+/// Without a tracks file there are no keywords to classify by, but a session
+/// that declares its track in `session.toml` still has one: the session and
+/// each of its findings get the first declared track (confidence 1), as a
+/// tracks file would give them. With several declared tracks the findings'
+/// words cannot choose among them without keywords, so the first one is
+/// used; a tracks file makes the choice finer.
+fn assign_declared(found: &mut SessionFindings) {
+    let Some(label) = found.session.tracks.iter().map(|t| t.trim()).find(|t| !t.is_empty()) else {
+        return;
+    };
+    let label = label.to_string();
+    found.track = Some(label.clone());
+    found.track_confidence = Some(1.0);
+    for f in &mut found.findings {
+        if f.track.is_none() {
+            f.track = Some(label.clone());
+            f.track_confidence = Some(1.0);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use rapporteur_extract::{RuleSet, Tracks};
+
+    use super::*;
+    use crate::read_session_dir;
+    use crate::stages::TranscriptStage;
+
+    fn findings(tracks: Option<Tracks>, declared: &str) -> SessionFindings {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("ws-1");
+        fs::create_dir(&dir).unwrap();
+        fs::write(dir.join("session.toml"), format!("title = \"T\"\ntracks = {declared}\n")).unwrap();
+        fs::write(
+            dir.join("captions.vtt"),
+            "WEBVTT\n\n00:01.000 --> 00:04.000\n<v Ana>Governments should protect personal data and privacy online.\n",
+        )
+        .unwrap();
+        let inputs = read_session_dir(&dir).unwrap();
+        let mut extractor = Extractor::new(RuleSet::builtin().unwrap());
+        if let Some(t) = tracks {
+            extractor = extractor.with_tracks(t);
+        }
+        let stage = ExtractStage::new(extractor, "test");
+        let mut work = SessionWork::new(&inputs);
+        TranscriptStage::default().run(&mut work).unwrap();
+        stage.run(&mut work).unwrap();
+        serde_json::from_slice(&work.artifacts["findings.json"]).unwrap()
+    }
+
+    #[test]
+    fn declared_track_without_a_tracks_file() {
+        let found = findings(None, "[\"Trust and Security\", \"Data\"]");
+        assert_eq!(found.track.as_deref(), Some("Trust and Security"));
+        assert!(!found.findings.is_empty());
+        for f in &found.findings {
+            assert_eq!(f.track.as_deref(), Some("Trust and Security"), "{f:?}");
+            assert_eq!(f.track_confidence, Some(1.0));
+        }
+        // Nothing declared, no tracks file: no track.
+        let found = findings(None, "[]");
+        assert_eq!(found.track, None);
+        assert!(found.findings.iter().all(|f| f.track.is_none()));
+    }
+
+    #[test]
+    fn a_tracks_file_still_assigns() {
+        let tracks = Tracks::from_toml(
+            "[[track]]\nlabel = \"Data\"\nkeywords = { privacy = 3, \"personal data\" = 3 }\n\n[[track]]\nlabel = \"Inclusion\"\nkeywords = { connectivity = 3 }\n",
+            "tracks.toml",
+        )
+        .unwrap();
+        // Undeclared: the keywords choose.
+        let found = findings(Some(tracks.clone()), "[]");
+        assert_eq!(found.track.as_deref(), Some("Data"));
+        // Declared in another case: the tracks file's label.
+        let found = findings(Some(tracks), "[\"inclusion\"]");
+        assert_eq!(found.track.as_deref(), Some("Inclusion"));
     }
 }
