@@ -13,7 +13,8 @@
 # peers from sumy on the same findings. Needs python3 with sumy, rouge-score,
 # sentence-transformers and python-docx (installed with pip when missing), and
 # the embedding model (scripts/install-embeddings.sh).
-# Environment: RAPPORTEUR (the binary; default: build the release binary).
+# Environment: RAPPORTEUR (the binary; default: build the release binary),
+# DRAFT_ARGS (further options for `rapporteur draft`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,7 +38,10 @@ rm -rf "$out"
 mkdir -p "$out"
 tracks=(--tracks "$tracks_file")
 "$RAPPORTEUR" run "$meeting" -o "$out/run" "${tracks[@]}" >"$out/run.log" 2>&1 || { cat "$out/run.log" >&2; exit 1; }
-"$RAPPORTEUR" draft "$out/run/sessions" "${tracks[@]}" --to json,md,html,docx -o "$out/draft" --cache-dir "$out/cache"
+# DRAFT_ARGS: further `rapporteur draft` options (e.g. "--max 6"); the peers
+# pick as many texts per track as rapporteur drafted, so they follow along.
+read -r -a draft_args <<<"${DRAFT_ARGS:-}"
+"$RAPPORTEUR" draft "$out/run/sessions" "${tracks[@]}" "${draft_args[@]}" --to json,md,html,docx -o "$out/draft" --cache-dir "$out/cache"
 # The Word file opens with python-docx (a second reader besides the crate's own package check).
 python3 - "$out/draft/messages.docx" <<'PY'
 import sys, zipfile, docx

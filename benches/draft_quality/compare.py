@@ -23,8 +23,9 @@ session) of the finding each text is drawn from (for a rapporteur message,
 the earliest finding its text uses). ROUGE-L is one longest common
 subsequence over the whole track, so it depends on the order of the texts;
 sumy returns its picks in input order and rapporteur by rank, which measured
-the output order more than the content. The other figures do not depend on
-the order.
+the output order more than the content. ROUGE-1, ROUGE-Lsum, redundancy and
+coverage do not depend on the order, ROUGE-2 only through bigrams spanning
+two texts.
 
 --subset NAME=TRACK,TRACK (repeatable) reports the figures over those tracks
 too (coverage then over the sessions with findings in them), e.g. a
