@@ -52,14 +52,15 @@ fn model_dir() -> Option<std::path::PathBuf> {
 }
 
 fn bench_embedding(c: &mut Criterion) {
-    let texts = sentences(128);
+    // 256 texts of 13–22 tokens, like findings; throughput is sentences per second.
+    let texts = sentences(256);
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
     let mut group = c.benchmark_group("embed");
     group.sample_size(10);
     group.throughput(Throughput::Elements(refs.len() as u64));
     match model_dir().map(|d| SentenceModel::load(&d)) {
         Some(Ok(model)) => {
-            for batch in [16, 64] {
+            for batch in [16, 64, 256] {
                 group.bench_with_input(BenchmarkId::new("minilm_sentences", batch), &batch, |b, &batch| {
                     b.iter(|| black_box(model.embed(&refs, batch).map(|v| v.len()).unwrap_or(0)))
                 });

@@ -1,25 +1,29 @@
-//! Prints the embedding throughput of the installed model at a few batch
-//! sizes: `cargo run --release -p rapporteur-draft --example embed_speed [N]`.
+//! Embedding throughput of the installed all-MiniLM-L6-v2: rapporteur's side
+//! of `benches/draft_quality/embed_peer.sh`.
+//!
+//! `cargo run --release -p rapporteur-draft --example embed_speed -- [TEXTS.json|N] [BATCH] [VECTORS_OUT.json]`
+//!
+//! Embeds the texts of a JSON list (or `N` generated sentences, default 512)
+//! and prints one JSON line: the count, wall and CPU seconds (user + system of
+//! the whole process, from /proc/self/stat) of the embedding alone (model load
+//! apart), and sentences per second of each. Threads: `RAYON_NUM_THREADS`.
 
 use std::time::Instant;
 
-use rapporteur_draft::embed::{locate, SentenceModel};
+use rapporteur_draft::embed::{locate, SentenceModel, DEFAULT_BATCH};
 
-fn main() {
-    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(512);
-    let Ok(location) = locate(Some(std::path::Path::new("models/all-MiniLM-L6-v2"))) else {
-        eprintln!("model not installed: run scripts/install-embeddings.sh");
-        return;
-    };
-    let t = Instant::now();
-    let model = match SentenceModel::load(&location.dir) {
-        Ok(m) => m,
-        Err(e) => {
-            eprintln!("{e}");
-            return;
-        }
-    };
-    println!("load: {:.2} s", t.elapsed().as_secs_f64());
+/// User + system CPU seconds of this process (all threads), Linux only.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return f64::NAN };
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let Some(rest) = stat.rfind(')').map(|i| &stat[i + 2..]) else { return f64::NAN };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name; USER_HZ is 100 on Linux.
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(f64::NAN);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+fn generated(n: usize) -> Vec<String> {
     let words = [
         "governments",
         "should",
@@ -37,14 +41,82 @@ fn main() {
         "data",
         "protection",
     ];
-    let texts: Vec<String> = (0..n)
+    (0..n)
         .map(|i| (0..(12 + i % 20)).map(|k| words[(i * 7 + k * 3) % words.len()]).collect::<Vec<_>>().join(" "))
-        .collect();
+        .collect()
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let texts: Vec<String> = match args.first() {
+        Some(a) if a.parse::<usize>().is_err() => {
+            let text = match std::fs::read_to_string(a) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("{a}: {e}");
+                    std::process::exit(2);
+                }
+            };
+            match serde_json::from_str(&text) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("{a}:{}:{}: {e} (expected a JSON list of strings)", e.line(), e.column());
+                    std::process::exit(2);
+                }
+            }
+        }
+        a => generated(a.and_then(|a| a.parse().ok()).unwrap_or(512)),
+    };
+    let batch: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(DEFAULT_BATCH);
+    let Ok(location) = locate(Some(std::path::Path::new("models/all-MiniLM-L6-v2"))) else {
+        eprintln!("model not installed: run scripts/install-embeddings.sh");
+        std::process::exit(2);
+    };
+    let (c0, w0) = (cpu_seconds(), Instant::now());
+    let model = match SentenceModel::load(&location.dir) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
+    };
+    let (load_cpu, load_wall) = (cpu_seconds() - c0, w0.elapsed().as_secs_f64());
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    for batch in [16, 32, 64] {
-        let t = Instant::now();
-        let _ = model.embed(&refs, batch);
-        let dt = t.elapsed().as_secs_f64();
-        println!("batch {batch}: {:.0} sentences/s ({n} in {dt:.2} s)", n as f64 / dt);
+    // Warm-up on a few texts (first-call allocations, thread start), as the peer does.
+    let _ = model.embed(&refs[..refs.len().min(64)], batch);
+    let (c0, w0) = (cpu_seconds(), Instant::now());
+    let vectors = match model.embed(&refs, batch) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
+    };
+    let (cpu, wall) = (cpu_seconds() - c0, w0.elapsed().as_secs_f64());
+    if let Some(path) = args.get(2) {
+        let head: Vec<&Vec<f32>> = vectors.iter().take(200).collect();
+        if let Err(e) = std::fs::write(path, serde_json::to_string(&head).unwrap_or_default()) {
+            eprintln!("{path}: {e}");
+        }
     }
+    let threads = std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    println!(
+        "{}",
+        serde_json::json!({
+            "system": "rapporteur",
+            "version": env!("CARGO_PKG_VERSION"),
+            "threads": threads,
+            "batch": batch,
+            "sentences": texts.len(),
+            "load_cpu_s": (load_cpu * 1000.0).round() / 1000.0,
+            "load_wall_s": (load_wall * 1000.0).round() / 1000.0,
+            "cpu_s": (cpu * 1000.0).round() / 1000.0,
+            "wall_s": (wall * 1000.0).round() / 1000.0,
+            "per_cpu_s": (texts.len() as f64 / cpu * 10.0).round() / 10.0,
+            "per_wall_s": (texts.len() as f64 / wall * 10.0).round() / 10.0,
+        })
+    );
 }

@@ -2,7 +2,10 @@
 //! when the model is installed, TF-IDF otherwise; vectors cached on disk by
 //! text hash.
 
+mod bert;
 mod cache;
+mod fingerprint;
+mod kernels;
 mod locate;
 mod minilm;
 mod pooling;
@@ -93,22 +96,12 @@ impl std::fmt::Debug for Embedder {
     }
 }
 
-/// The model's id for the cache: a hash of its configuration, tokenizer and weights.
+/// The model's id for the cache: a hash of its configuration, tokenizer and
+/// weights (remembered per process while the files keep their size and
+/// modification time, so that a long-running server or many `Embedder`s
+/// hash the 90 MB of weights once).
 pub fn model_id(dir: &Path) -> Result<String> {
-    let mut hasher = blake3::Hasher::new();
-    for name in ["config.json", "tokenizer.json", "1_Pooling/config.json", "modules.json", "model.safetensors"] {
-        let path = dir.join(name);
-        match std::fs::read(&path) {
-            Ok(bytes) => {
-                hasher.update(name.as_bytes());
-                hasher.update(&(bytes.len() as u64).to_le_bytes());
-                hasher.update(&bytes);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(DraftError::io(path, e)),
-        }
-    }
-    Ok(hasher.finalize().to_hex().chars().take(16).collect())
+    fingerprint::model_id(dir)
 }
 
 /// The vector width a model directory's `config.json` declares (`hidden_size`).
