@@ -128,15 +128,32 @@ impl Pipeline {
         // text sessions fill the other workers meanwhile, instead of one long
         // session starting last and running alone. Order never changes outputs.
         chosen.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.session.id.cmp(&b.1.session.id)));
+        // Keys first (in parallel): set-up the stages need (rules to
+        // compile) is done only when some session is to be computed.
+        let stages: Vec<&dyn Stage> = self.stages.iter().map(|s| s.as_ref()).collect();
+        let keys: Vec<Result<String, String>> = pool.install(|| {
+            chosen.par_iter().map(|(_, inputs)| session_key(inputs, &stages).map_err(|e| e.to_string())).collect()
+        });
+        let needs_work = options.force
+            || chosen.iter().zip(&keys).any(|((_, inputs), key)| match key {
+                Ok(key) => !is_published(&sessions_dir.join(&inputs.session.id), key),
+                Err(_) => true,
+            });
+        if needs_work {
+            for stage in &self.stages {
+                stage.prepare()?;
+            }
+        }
         let broken: Vec<_> = meeting.broken.iter().filter(|b| options.shard.contains(&b.id)).collect();
         observer.run_started((chosen.len() + broken.len()) as u64, &self.stage_names(), &self.meeting_stage_names());
         let mut reports: Vec<SessionReport> = pool.install(|| {
             // par_bridge hands sessions out one at a time in the order above.
             chosen
                 .iter()
+                .zip(keys)
                 .par_bridge()
-                .map(|(_, inputs)| {
-                    let report = self.run_session(inputs, &sessions_dir, options.force, observer);
+                .map(|((_, inputs), key)| {
+                    let report = self.run_session(inputs, key, &sessions_dir, options.force, observer);
                     // Stages not run (unchanged, or after a failure) are passed too.
                     for stage in self.stages.iter().skip(report.stages.len()) {
                         observer.stage_done(&report.id, stage.name());
@@ -223,6 +240,7 @@ impl Pipeline {
     fn run_session(
         &self,
         inputs: &SessionInputs,
+        key: Result<String, String>,
         sessions_dir: &Path,
         force: bool,
         observer: &dyn Observer,
@@ -240,13 +258,11 @@ impl Pipeline {
                 .warnings
                 .push(format!("{}: ignored: not a recording, caption, transcript or report", ignored.display()));
         }
-        let stages: Vec<&dyn Stage> = self.stages.iter().map(|s| s.as_ref()).collect();
-        let key = match session_key(inputs, &stages) {
+        let key = match key {
             Ok(k) => k,
-            Err(e) => return failed(report, e.to_string()),
+            Err(e) => return failed(report, e),
         };
-        let out_dir = sessions_dir.join(&id);
-        if !force && fs::read_to_string(out_dir.join(KEY_FILE)).map(|k| k.trim() == key).unwrap_or(false) {
+        if !force && is_published(&sessions_dir.join(&id), &key) {
             report.status = SessionStatus::Cached;
             return report;
         }
@@ -276,6 +292,11 @@ impl Pipeline {
         }
         report
     }
+}
+
+/// Whether `dir` holds complete outputs made under `key`.
+fn is_published(dir: &Path, key: &str) -> bool {
+    fs::read_to_string(dir.join(KEY_FILE)).map(|k| k.trim() == key).unwrap_or(false)
 }
 
 fn failed(mut report: SessionReport, error: String) -> SessionReport {

@@ -23,6 +23,12 @@ pub trait Stage: Send + Sync {
     fn applies(&self, _inputs: &SessionInputs) -> bool {
         true
     }
+    /// Costly set-up (compiling rules), done once per run before the first
+    /// session is computed, and not at all when every session is unchanged.
+    /// An error stops the run before any session is touched.
+    fn prepare(&self) -> Result<(), PipelineError> {
+        Ok(())
+    }
     /// Does the stage's work, reading what earlier stages left in `work`.
     fn run(&self, work: &mut SessionWork<'_>) -> Result<(), PipelineError>;
 }

@@ -56,7 +56,6 @@ impl StageOptions {
 
 /// The full pipeline with every stage this build has.
 pub fn build(options: &StageOptions) -> anyhow::Result<Pipeline> {
-    let rules = load_rules(&options.rules, &options.disable, true)?;
     let tracks_file = match &options.tracks {
         Some(path) => Some(read_tracks_file(path)?),
         None => options.recorded_tracks.clone(),
@@ -76,7 +75,6 @@ pub fn build(options: &StageOptions) -> anyhow::Result<Pipeline> {
         fingerprint.update(b"disable\0");
         fingerprint.update(id.as_bytes());
     }
-    let mut extractor = Extractor::new(rules);
     let tracks = match &tracks_file {
         Some(t) => {
             // Errors name the file as given, or say where the recorded copy is.
@@ -89,10 +87,10 @@ pub fn build(options: &StageOptions) -> anyhow::Result<Pipeline> {
         None => None,
     };
     let mut tracks_fingerprint = blake3::Hasher::new();
-    if let (Some(file), Some(tracks)) = (&tracks_file, &tracks) {
-        extractor = extractor.with_tracks(tracks.clone());
+    if let (Some(file), Some(_)) = (&tracks_file, &tracks) {
         tracks_fingerprint.update(file.text.as_bytes());
     }
+    let (rule_files, disable, extract_tracks) = (options.rules.clone(), options.disable.clone(), tracks.clone());
     // Recordings without captions need a model; when none is installed those
     // sessions fail with instructions and the others are unaffected.
     let model = find_model(None).ok();
@@ -113,7 +111,16 @@ pub fn build(options: &StageOptions) -> anyhow::Result<Pipeline> {
         .stage(AsrStage::new(whisper.clone()))
         // Captions and a recording: the captions on the recording's timeline.
         .stage(AlignStage::new(whisper))
-        .stage(ExtractStage::new(extractor, format!("extract {}", fingerprint.finalize().to_hex())))
+        .stage(ExtractStage::lazy(format!("extract {}", fingerprint.finalize().to_hex()), move || {
+            // Compiled only when a session is to be computed (most of the
+            // cost of a run where nothing changed); errors stop the run.
+            let rules = load_rules(&rule_files, &disable, true).map_err(|e| e.to_string())?;
+            let extractor = Extractor::new(rules);
+            Ok(match &extract_tracks {
+                Some(tracks) => extractor.with_tracks(tracks.clone()),
+                None => extractor,
+            })
+        }))
         .meeting_stage(DraftStage::new(
             tracks,
             format!("tracks {}", tracks_fingerprint.finalize().to_hex()),

@@ -8,7 +8,8 @@ use std::sync::Mutex;
 use anyhow::Context;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rapporteur_pipeline::{
-    discover, MeetingStageReport, MeetingStatus, Observer, RunOptions, RunReport, SessionReport, SessionStatus, Shard,
+    discover, MeetingStageReport, MeetingStatus, Observer, PipelineError, RunOptions, RunReport, SessionReport,
+    SessionStatus, Shard,
 };
 
 use crate::commands::pipeline::{build, StageOptions};
@@ -100,7 +101,11 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let pipeline = build(&stage_options)?;
     let options = RunOptions { out: args.output.clone(), threads: args.threads, force: args.force, shard };
     let progress = Progress::new();
-    let report = pipeline.run(&meeting, &options, &progress)?;
+    let report = pipeline.run(&meeting, &options, &progress).map_err(|e| match e {
+        // A stage that cannot start (rules with errors) is a usage error.
+        e @ PipelineError::Stage { .. } => anyhow::Error::from(UsageError(e.to_string())),
+        e => anyhow::Error::from(e),
+    })?;
     progress.finish();
     write_report(&args.output, &report)?;
     eprint!("{}", report.summary());

@@ -2,6 +2,7 @@
 //! transcript and the organisers' reports, with a track.
 
 use std::fs;
+use std::sync::{Arc, OnceLock};
 
 use rapporteur_extract::reports::{self, Report};
 use rapporteur_extract::{draft, Extractor, SessionFindings};
@@ -10,17 +11,51 @@ use crate::{PipelineError, SessionWork, Stage};
 
 /// Runs the rules over the session's transcript and reports; writes
 /// `findings.json` and the Markdown session-report draft `report.md`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ExtractStage {
-    extractor: Extractor,
+    extractor: Arc<OnceLock<Result<Extractor, String>>>,
+    make: Option<Arc<MakeExtractor>>,
     fingerprint: String,
+}
+
+/// Builds the extractor (compiles the rules) when first needed.
+type MakeExtractor = dyn Fn() -> Result<Extractor, String> + Send + Sync;
+
+impl std::fmt::Debug for ExtractStage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExtractStage").field("fingerprint", &self.fingerprint).finish_non_exhaustive()
+    }
 }
 
 impl ExtractStage {
     /// A stage running `extractor`. `fingerprint` must change whenever the
     /// rules or tracks behind it change (hash their files' contents).
     pub fn new(extractor: Extractor, fingerprint: impl Into<String>) -> Self {
-        ExtractStage { extractor, fingerprint: fingerprint.into() }
+        let cell = OnceLock::new();
+        let _ = cell.set(Ok(extractor));
+        ExtractStage { extractor: Arc::new(cell), make: None, fingerprint: fingerprint.into() }
+    }
+
+    /// A stage whose extractor is made by `make` in [`Stage::prepare`], i.e.
+    /// only when some session is to be computed: compiling the rules' regular
+    /// expressions is most of the cost of a run where nothing changed.
+    pub fn lazy(
+        fingerprint: impl Into<String>,
+        make: impl Fn() -> Result<Extractor, String> + Send + Sync + 'static,
+    ) -> Self {
+        ExtractStage {
+            extractor: Arc::new(OnceLock::new()),
+            make: Some(Arc::new(make)),
+            fingerprint: fingerprint.into(),
+        }
+    }
+
+    fn extractor(&self) -> Result<&Extractor, PipelineError> {
+        let made = self.extractor.get_or_init(|| match &self.make {
+            Some(make) => make(),
+            None => Err("no extractor".to_string()),
+        });
+        made.as_ref().map_err(|e| PipelineError::stage("extract", e.clone()))
     }
 }
 
@@ -34,7 +69,12 @@ impl Stage for ExtractStage {
         format!("{} declared", self.fingerprint)
     }
 
+    fn prepare(&self) -> Result<(), PipelineError> {
+        self.extractor().map(|_| ())
+    }
+
     fn run(&self, work: &mut SessionWork<'_>) -> Result<(), PipelineError> {
+        let extractor = self.extractor()?;
         let mut parsed: Vec<Report> = Vec::new();
         for path in &work.inputs.reports {
             let name = path.display().to_string();
@@ -55,8 +95,8 @@ impl Stage for ExtractStage {
         if work.transcript.is_none() && parsed.is_empty() {
             return Ok(());
         }
-        let mut found = self.extractor.extract_session(work.inputs.session.clone(), work.transcript.as_ref(), &parsed);
-        if self.extractor.tracks().is_none() {
+        let mut found = extractor.extract_session(work.inputs.session.clone(), work.transcript.as_ref(), &parsed);
+        if extractor.tracks().is_none() {
             assign_declared(&mut found);
         }
         work.artifacts.insert("findings.json".into(), format!("{}\n", found.to_json_pretty()).into_bytes());
