@@ -2,9 +2,12 @@
 //! (200 sessions of ~10,000 words in 20-word segments, four tracks, findings)
 //! in a tantivy index on disk. Target (issue 6): p99 under 20 ms.
 //!
-//! `cargo bench --bench search` prints a latency profile first (p50, p90, p99
-//! and max over 3,000 searches of a mixed query set), then criterion's
-//! figures per kind of query. The corpus is generated, deterministic.
+//! `cargo bench -p rapporteur-index --bench search` prints a latency profile
+//! first (p50, p90, p99 and max over 3,000 searches of a mixed query set, and
+//! p99 per kind of query), for searches on one thread and on the default
+//! threads (one per core, the segments shared out) side by side on the same
+//! index, then criterion's figures per kind of query, both ways. The corpus
+//! is generated, deterministic.
 
 use std::time::{Duration, Instant};
 
@@ -231,54 +234,75 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
-fn latency_profile(index: &SearchIndex) {
+fn latency_profile(label: &str, index: &SearchIndex) {
     let queries = queries();
     for q in &queries {
         index.search(q).expect("warm-up");
     }
     let mut times = Vec::with_capacity(3000);
+    let mut per_query: Vec<Vec<Duration>> = vec![Vec::with_capacity(300); queries.len()];
     for round in 0..300 {
-        for q in &queries {
+        for (n, q) in queries.iter().enumerate() {
             let started = Instant::now();
             let results = index.search(q).expect("search");
-            times.push(started.elapsed());
-            if round == 0 {
+            let took = started.elapsed();
+            times.push(took);
+            per_query[n].push(took);
+            if round == 0 && label == "1 thread" {
                 eprintln!("  {:>8} hits  {:?} {:?}", results.total, q.query, q.filters);
             }
         }
     }
     times.sort();
     eprintln!(
-        "search latency over {} searches: p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        "{label}: search latency over {} searches: p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
         times.len(),
         percentile(&times, 50.0).as_secs_f64() * 1e3,
         percentile(&times, 90.0).as_secs_f64() * 1e3,
         percentile(&times, 99.0).as_secs_f64() * 1e3,
         times.last().map_or(0.0, |d| d.as_secs_f64() * 1e3),
     );
+    for (q, mut t) in queries.iter().zip(per_query) {
+        t.sort();
+        eprintln!(
+            "  {label}: p50 {:>6.2} ms  p99 {:>6.2} ms  {:?}",
+            percentile(&t, 50.0).as_secs_f64() * 1e3,
+            percentile(&t, 99.0).as_secs_f64() * 1e3,
+            q.query
+        );
+    }
 }
+
+const NAMES: [&str; 10] = [
+    "term",
+    "phrase",
+    "phrase_and_term",
+    "boolean",
+    "track_filter",
+    "kind_filter",
+    "speaker_filter",
+    "session_filter",
+    "stop_word",
+    "all_sessions",
+];
 
 fn bench_search(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let index = build(dir.path());
-    latency_profile(&index);
-    let mut group = c.benchmark_group("search_2m_words");
-    let names = [
-        "term",
-        "phrase",
-        "phrase_and_term",
-        "boolean",
-        "track_filter",
-        "kind_filter",
-        "speaker_filter",
-        "session_filter",
-        "stop_word",
-        "all_sessions",
-    ];
-    for (name, query) in names.iter().zip(queries()) {
-        group.bench_function(*name, |b| b.iter(|| index.search(&query).expect("search")));
+    let one = SearchIndex::open_with_threads(dir.path(), 1).expect("index on one thread");
+    eprintln!("{} segments; default search threads: one per core (at most 4)", index.num_segments());
+    // Side by side, interleaved, so that the machine's load weighs on both alike.
+    for _ in 0..2 {
+        latency_profile("1 thread", &one);
+        latency_profile("default threads", &index);
     }
-    group.finish();
+    for (group, index) in [("search_2m_words", &index), ("search_2m_words_1_thread", &one)] {
+        let mut group = c.benchmark_group(group);
+        for (name, query) in NAMES.iter().zip(queries()) {
+            group.bench_function(*name, |b| b.iter(|| index.search(&query).expect("search")));
+        }
+        group.finish();
+    }
 }
 
 criterion_group! {
