@@ -28,13 +28,7 @@ pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
 /// branch-free so that it vectorises.
 #[inline(always)]
 pub(crate) fn erf(x: f32) -> f32 {
-    let x = if x > 4.0 {
-        4.0
-    } else if x < -4.0 {
-        -4.0
-    } else {
-        x
-    };
+    let x = x.clamp(-4.0, 4.0);
     let x2 = x * x;
     let mut p = x2 * -2.726_142_3e-10 + 2.770_681_4e-8;
     p = x2 * p + -2.101_024e-6;

@@ -74,7 +74,8 @@ enum Backend {
         location: ModelLocation,
         model_id: String,
         dim: usize,
-        model: Option<SentenceModel>,
+        // Boxed: the loaded model is large, the TF-IDF variant small.
+        model: Option<Box<SentenceModel>>,
         cache: Option<EmbeddingCache>,
     },
     TfIdf {
@@ -186,7 +187,7 @@ impl Embedder {
                 self.stats.computed += missing.len();
                 if !missing.is_empty() {
                     if model.is_none() {
-                        *model = Some(SentenceModel::load(&location.dir)?);
+                        *model = Some(Box::new(SentenceModel::load(&location.dir)?));
                     }
                     let Some(m) = model.as_ref() else {
                         return Err(DraftError::Inference("model not loaded".to_string()));
