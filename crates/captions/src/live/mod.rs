@@ -77,4 +77,5 @@ mod tests;
 pub use assembler::Assembler;
 pub use chunk::{Chunk, Event, UNDETERMINED_LANG};
 pub use config::{LiveConfig, SeqScope};
+pub use seqset::SeqSet;
 pub use session::LiveSession;
