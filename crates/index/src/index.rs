@@ -5,7 +5,7 @@ use std::sync::Mutex;
 
 use rapporteur_core::{Session, Time, Transcript};
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
-use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
@@ -13,9 +13,10 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument, TantivyError, Term};
 
 use crate::documents::{findings_documents, findings_key, transcript_documents, transcript_key};
+use crate::facets::FacetTables;
 use crate::input::{FindingsInput, IndexInput};
 use crate::request::MAX_LIMIT;
-use crate::results::{FacetCount, Facets, Hit, SearchResults, Snippet};
+use crate::results::{Hit, SearchResults, Snippet};
 use crate::schema::{self, label_term_text, Fields, ORDER_FIELD};
 use crate::{DocKind, IndexError, SearchRequest};
 
@@ -46,6 +47,8 @@ pub struct SearchIndex {
     reader: IndexReader,
     fields: Fields,
     parser: QueryParser,
+    /// Every segment's facet values by number, read once per segment.
+    facets: FacetTables,
     writer: Mutex<Option<IndexWriter>>,
 }
 
@@ -120,7 +123,9 @@ impl SearchIndex {
         // A search box is read the way people type into one: every word must match.
         parser.set_conjunction_by_default();
         parser.set_field_boost(fields.title, TITLE_BOOST);
-        Ok(SearchIndex { path, index, reader, fields, parser, writer: Mutex::new(None) })
+        let facets = FacetTables::default();
+        facets.refresh(&reader.searcher()).map_err(IndexError::engine("reading the facets"))?;
+        Ok(SearchIndex { path, index, reader, fields, parser, facets, writer: Mutex::new(None) })
     }
 
     fn display_path(&self) -> PathBuf {
@@ -214,7 +219,13 @@ impl SearchIndex {
             writer.commit().map_err(IndexError::engine("committing"))?;
             Ok(())
         })?;
-        self.reader.reload().map_err(IndexError::engine("reloading after a commit"))
+        self.reload("reloading after a commit")
+    }
+
+    /// Makes the last commit visible and reads its new segments' facets.
+    fn reload(&self, context: &'static str) -> Result<(), IndexError> {
+        self.reader.reload().map_err(IndexError::engine(context))?;
+        self.facets.refresh(&self.reader.searcher()).map_err(IndexError::engine("reading the facets"))
     }
 
     /// Drops uncommitted changes.
@@ -233,7 +244,7 @@ impl SearchIndex {
         if let Some(writer) = writer {
             writer.wait_merging_threads().map_err(IndexError::engine("merging segments"))?;
         }
-        self.reader.reload().map_err(IndexError::engine("reloading after merges"))
+        self.reload("reloading after merges")
     }
 
     /// Segments a search goes through (the threads share them out).
@@ -306,20 +317,14 @@ impl SearchIndex {
             (SortBySimilarityScore, Order::Desc),
             (SortByStaticFastValue::<u64>::for_field(ORDER_FIELD), Order::Asc),
         ));
-        let facet = |name: &str| {
-            let mut collector = FacetCollector::for_field(name);
-            collector.add_facet("/");
-            collector
-        };
-        let facets = (facet("track_facet"), facet("type_facet"), facet("kind_facet"), facet("speaker_facet"));
-        let (total, top, (tracks, types, kinds, speakers)) =
-            searcher.search(&query, &(Count, top, facets)).map_err(|e| match e {
-                // A lenient parse keeps `nosuchfield:*` as a query that fails only here.
-                TantivyError::FieldNotFound(field) => {
-                    IndexError::Query { query: request.query.clone(), message: format!("there is no field `{field}`") }
-                }
-                source => IndexError::Engine { context: "searching", source },
-            })?;
+        let facets = self.facets.collector(&searcher).map_err(IndexError::engine("reading the facets"))?;
+        let (total, top, counts) = searcher.search(&query, &(Count, top, facets)).map_err(|e| match e {
+            // A lenient parse keeps `nosuchfield:*` as a query that fails only here.
+            TantivyError::FieldNotFound(field) => {
+                IndexError::Query { query: request.query.clone(), message: format!("there is no field `{field}`") }
+            }
+            source => IndexError::Engine { context: "searching", source },
+        })?;
 
         let snippets = Snippets::new(&searcher, &*query, &self.fields, request.snippet_chars)?;
         let mut hits = Vec::with_capacity(top.len());
@@ -327,18 +332,7 @@ impl SearchIndex {
             let doc: TantivyDocument = searcher.doc(address).map_err(IndexError::engine("reading a hit"))?;
             hits.push(self.hit(&doc, score, &snippets));
         }
-        Ok(SearchResults {
-            query: request.query.clone(),
-            total,
-            hits,
-            facets: Facets {
-                track: facet_counts(&tracks),
-                session_type: facet_counts(&types),
-                kind: facet_counts(&kinds),
-                speaker: facet_counts(&speakers),
-            },
-            warnings,
-        })
+        Ok(SearchResults { query: request.query.clone(), total, hits, facets: self.facets.facets(&counts), warnings })
     }
 
     fn hit(&self, doc: &TantivyDocument, score: f32, snippets: &Snippets) -> Hit {
@@ -401,13 +395,6 @@ impl Snippets {
         };
         Ok(Snippets { text: make(fields.text)?, title: make(fields.title)?, max_chars })
     }
-}
-
-fn facet_counts(counts: &FacetCounts) -> Vec<FacetCount> {
-    let mut out: Vec<FacetCount> =
-        counts.get("/").map(|(facet, count)| FacetCount { value: facet.to_path().concat(), count }).collect();
-    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-    out
 }
 
 /// The whole text with its highlights when it is short (a segment usually

@@ -52,6 +52,7 @@
 
 mod documents;
 mod error;
+mod facets;
 mod index;
 mod input;
 mod merge;

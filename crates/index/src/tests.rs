@@ -170,6 +170,47 @@ fn facets_count_all_matches_by_value() {
 }
 
 #[test]
+fn facets_are_counted_across_segments_replacements_and_repeated_values() {
+    let (mut a, b, findings) = corpus();
+    // A repeated track counts once per document; a slash stays part of the value.
+    a.session.tracks = vec!["Data".into(), "AI/ML".into(), "Data".into()];
+    let index = SearchIndex::in_memory().unwrap();
+    // One commit each: three segments, each with its own facet dictionary.
+    index.replace_transcript(&a).unwrap();
+    index.commit().unwrap();
+    index.replace_transcript(&b).unwrap();
+    index.commit().unwrap();
+    index.replace_findings(&findings).unwrap();
+    index.commit().unwrap();
+    assert!(index.num_segments() >= 2, "{} segments", index.num_segments());
+    let counts = |list: &[crate::FacetCount]| list.iter().map(|c| (c.value.clone(), c.count)).collect::<Vec<_>>();
+    let facets = |query: &str| index.search(&request(query, Filters::default())).unwrap().facets;
+
+    // ws-1's five documents have both tracks (Data once), its findings the
+    // assigned track Data, ws-2's three Trust.
+    let all = facets("");
+    assert_eq!(counts(&all.track), vec![("Data".into(), 7), ("AI/ML".into(), 5), ("Trust".into(), 3)]);
+    assert_eq!(counts(&all.speaker), vec![("ANA SILVA".into(), 5), ("JOHN DOE".into(), 3), ("MODERATOR".into(), 2)]);
+    // Only matches count: `data` is in ws-1's title, two of its segments and
+    // one finding, and in one segment of ws-2.
+    let data = facets("data");
+    assert_eq!(counts(&data.track), vec![("Data".into(), 4), ("AI/ML".into(), 3), ("Trust".into(), 1)]);
+    assert_eq!(counts(&data.kind), vec![("recommendation".into(), 1)]);
+
+    // Replaced documents no longer count; new values appear.
+    a.session.tracks = vec!["Inclusion".into()];
+    a.segments = vec![segment(0, Some("CHAIR"), "A completely new opening about spectrum.")];
+    index.replace_transcript(&a).unwrap();
+    index.commit().unwrap();
+    let all = facets("");
+    assert_eq!(counts(&all.track), vec![("Trust".into(), 3), ("Data".into(), 2), ("Inclusion".into(), 2)]);
+    assert_eq!(counts(&all.speaker), vec![("JOHN DOE".into(), 3), ("ANA SILVA".into(), 2), ("CHAIR".into(), 2)]);
+    index.remove_session("ws-2").unwrap();
+    index.commit().unwrap();
+    assert_eq!(counts(&facets("").track), vec![("Data".into(), 2), ("Inclusion".into(), 2)]);
+}
+
+#[test]
 fn replacing_a_transcript_keeps_findings_and_drops_old_segments() {
     let index = corpus_index();
     let (mut a, _, _) = corpus();
