@@ -17,6 +17,8 @@
 //! `benches/serve_load.sh` runs it; `SERVE_LOAD_SECONDS`, `SERVE_LOAD_SESSIONS`,
 //! `SERVE_LOAD_READERS`, `SERVE_LOAD_RATE` change the shape.
 
+#[path = "meeting.rs"]
+mod meeting;
 #[path = "../tests/serve/support.rs"]
 mod support;
 
@@ -26,113 +28,16 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use rapporteur_core::{Segment, Session, Source, Time, Timing, Transcript};
+use meeting::{SESSIONS as MEETING_SESSIONS, WORDS_PER_SESSION};
 use rapporteur_index::SearchIndex;
 use support::{Client, Events, Server};
 
-const MEETING_SESSIONS: usize = 200;
-const WORDS_PER_SESSION: usize = 10_000;
-const WORDS_PER_SEGMENT: usize = 20;
 const TOKEN: &str = "load-ingest-secret-0123456789";
 
 fn env(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn zipf(&mut self, n: usize) -> usize {
-        let u = (self.next() % 1_000_000) as f64 / 1_000_000.0;
-        ((n as f64).powf(u) as usize).saturating_sub(1).min(n - 1)
-    }
-}
-
-const COMMON: &[&str] = &[
-    "the", "and", "of", "to", "we", "in", "that", "is", "for", "this", "it", "a", "on", "are", "be", "with", "as",
-    "have", "not", "so", "our", "they", "can", "but", "all", "more", "about", "need", "think", "also",
-];
-const DOMAIN: &[&str] = &[
-    "internet",
-    "governance",
-    "data",
-    "access",
-    "connectivity",
-    "meaningful",
-    "digital",
-    "divide",
-    "inclusion",
-    "trust",
-    "security",
-    "cybersecurity",
-    "norms",
-    "privacy",
-    "protection",
-    "human",
-    "rights",
-    "stakeholders",
-    "multistakeholder",
-    "governments",
-    "private",
-    "sector",
-    "civil",
-    "society",
-    "technical",
-    "community",
-    "youth",
-    "local",
-    "content",
-    "languages",
-    "infrastructure",
-    "investment",
-    "policy",
-    "regulation",
-    "platforms",
-    "environment",
-    "climate",
-    "sustainability",
-    "artificial",
-    "intelligence",
-    "algorithms",
-    "capacity",
-    "building",
-    "development",
-    "africa",
-    "latin",
-    "america",
-    "asia",
-    "pacific",
-    "europe",
-    "women",
-    "gender",
-    "disability",
-    "accessibility",
-    "affordable",
-    "broadband",
-    "spectrum",
-    "satellite",
-    "networks",
-    "education",
-    "health",
-    "economy",
-    "jobs",
-    "skills",
-    "literacy",
-    "misinformation",
-    "disinformation",
-    "elections",
-    "transparency",
-];
-const TRACKS: &[&str] = &["Data", "Environment", "Inclusion", "Trust"];
 const QUERIES: &[&str] = &[
     "connectivity",
     "%22meaningful+connectivity%22",
@@ -146,52 +51,21 @@ const QUERIES: &[&str] = &[
     "broadband+affordable&type=Workshop",
 ];
 
-fn word(rng: &mut Rng) -> &'static str {
-    if rng.below(2) == 0 {
-        COMMON[rng.zipf(COMMON.len())]
-    } else {
-        DOMAIN[rng.zipf(DOMAIN.len())]
-    }
-}
-
-/// The published meeting: `DATA/sessions/<id>/transcript.json` and the index.
+/// The published meeting of `benches/meeting.rs` (the corpus the in-process
+/// search bench uses): `DATA/sessions/<id>/transcript.json`, and transcripts
+/// and findings in the index.
 fn build_meeting(data: &Path) -> usize {
     let started = Instant::now();
-    let mut rng = Rng(0x5eed_1dea_2020);
+    let (transcripts, findings) = meeting::meeting();
     let index = SearchIndex::open_or_create(&data.join("index")).expect("index");
     let mut words = 0;
-    for s in 0..MEETING_SESSIONS {
-        let mut session = Session::new(format!("ws-{s:03}"));
-        session.title = Some(format!(
-            "{} {} and {}",
-            word(&mut rng),
-            DOMAIN[rng.below(DOMAIN.len())],
-            DOMAIN[rng.below(DOMAIN.len())]
-        ));
-        session.tracks = vec![TRACKS[s % TRACKS.len()].to_string()];
-        session.session_type = Some(["Workshop", "Open Forum", "Main Session"][s % 3].to_string());
-        session.room = Some(format!("Room {}", s % 12 + 1));
-        session.date = Some(format!("2026-11-{:02}", 23 + s % 5));
-        let mut transcript = Transcript::new(session);
-        let mut at = 0u64;
-        for n in 0..WORDS_PER_SESSION / WORDS_PER_SEGMENT {
-            let text: Vec<&str> = (0..WORDS_PER_SEGMENT).map(|_| word(&mut rng)).collect();
-            let speaker = format!("SPEAKER {}", (s * 5 + n / 7 % 5) % 400);
-            transcript.segments.push(Segment::new(
-                Time::from_millis(at),
-                Time::from_millis(at + 8_000),
-                Some(speaker),
-                format!("{}.", text.join(" ")),
-                Source::Caption,
-                Timing::Exact,
-            ));
-            at += 8_500;
-        }
+    for (transcript, findings) in transcripts.iter().zip(&findings) {
         words += transcript.word_count();
-        index.replace_transcript(&transcript).expect("indexing");
+        index.replace_transcript(transcript).expect("indexing");
+        index.replace_findings(findings).expect("indexing findings");
         let dir = data.join("sessions").join(&transcript.session.id);
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("transcript.json"), serde_json::to_vec(&transcript).unwrap()).unwrap();
+        std::fs::write(dir.join("transcript.json"), serde_json::to_vec(transcript).unwrap()).unwrap();
     }
     index.finish().expect("commit");
     eprintln!(
@@ -207,7 +81,14 @@ fn percentiles(mut times: Vec<f64>) -> String {
     }
     times.sort_by(|a, b| a.total_cmp(b));
     let p = |q: f64| times[((q * times.len() as f64).ceil() as usize).clamp(1, times.len()) - 1];
-    format!("n={} p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms", times.len(), p(0.50), p(0.99), times[times.len() - 1])
+    format!(
+        "n={} p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        times.len(),
+        p(0.50),
+        p(0.95),
+        p(0.99),
+        times[times.len() - 1]
+    )
 }
 
 fn main() {
