@@ -1,5 +1,6 @@
-# Corpus of benches/search.rs, ported: same generator (xorshift, Zipf), JSON transcripts and findings for `rapporteur index`.
-# Python port of benches/search.rs's corpus: 200 sessions x 10,000 words, 20-word segments, findings every 25th.
+# The meeting of benches/meeting.rs (which benches/search.rs and benches/serve_load.rs share), ported: same
+# generator (xorshift, Zipf), 200 sessions x 10,000 words, 20-word segments, a finding every 25th, written as
+# JSON transcripts and findings for `rapporteur index`. compare.py's hit counts match benches/search.rs's.
 import json, os
 COMMON="the and of to we in that is for this it a on are be with as have not so our they can but all more about need think also".split()
 DOMAIN="internet governance data access connectivity meaningful digital divide inclusion trust security cybersecurity norms privacy protection human rights stakeholders multistakeholder governments private sector civil society technical community youth local content languages infrastructure investment policy regulation platforms environment climate sustainability artificial intelligence algorithms capacity building development africa latin america asia pacific europe women gender disability accessibility affordable broadband spectrum satellite community networks education health economy jobs skills literacy misinformation disinformation elections transparency accountability encryption cooperation compact roadmap sdgs wsis igf".split()

@@ -1,18 +1,32 @@
 #!/usr/bin/env bash
-# Search over HTTP, one search thread against the default (one per core), side
-# by side on the same index: the corpus of benches/search.rs (ported to
-# Python), indexed with `rapporteur index`, served twice, queried interleaved.
-# Usage: benches/search_http/run.sh PATH/TO/rapporteur [ROUNDS]
+# Search over HTTP on a quiet server: the corpus of benches/meeting.rs (ported
+# to Python in gen_corpus.py), indexed with `rapporteur index`, served by each
+# binary given (default threads: one per core), queried interleaved so that
+# the machine's load weighs on all alike; with one binary, one search thread
+# against the default threads.
+# Usage: [ROUNDS=100] benches/search_http/run.sh PATH/TO/rapporteur [PATH/TO/other-rapporteur ...]
 set -euo pipefail
-bin=$(realpath "$1"); rounds=${2:-100}
+rounds=${ROUNDS:-100}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 cd "$work"
 python3 "$here/gen_corpus.py"
-"$bin" index corpus --index data1/index
-cp -r data1 data2
-RAPPORTEUR_SEARCH_THREADS=1 "$bin" serve --data data1 --addr 127.0.0.1:0 > a1.out 2> a1.err &
-"$bin" serve --data data2 --addr 127.0.0.1:0 > a2.out 2> a2.err &
+"$(realpath "$1")" index corpus --index data/index
+servers=()
+if [ $# -eq 1 ]; then
+  cp -r data data1
+  RAPPORTEUR_SEARCH_THREADS=1 "$(realpath "$1")" serve --data data1 --addr 127.0.0.1:0 > s1.out 2> s1.err &
+  "$(realpath "$1")" serve --data data --addr 127.0.0.1:0 > s2.out 2> s2.err &
+  labels=("1 thread" "default threads")
+else
+  n=0; labels=()
+  for bin in "$@"; do
+    n=$((n + 1)); cp -r data "data$n"
+    "$(realpath "$bin")" serve --data "data$n" --addr 127.0.0.1:0 > "s$n.out" 2> "s$n.err" &
+    labels+=("$n:$(basename "$bin")")
+  done
+fi
 sleep 3
+for n in $(seq 1 ${#labels[@]}); do servers+=("${labels[$((n - 1))]}=$(head -1 "s$n.out")"); done
 uptime
-/usr/bin/time -v python3 "$here/compare.py" "$(head -1 a1.out)" "$(head -1 a2.out)" "$rounds"
+/usr/bin/time -v python3 "$here/compare.py" "$rounds" "${servers[@]}"
