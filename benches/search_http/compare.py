@@ -1,14 +1,9 @@
 # Interleaved /api/search timings against two or more servers: p50/p95/p99 overall and per query kind.
 # Usage: compare.py ROUNDS LABEL=URL LABEL=URL ...
 import http.client, time, urllib.parse, sys, json
+from queries import Q
 rounds = int(sys.argv[1])
 addrs = dict(a.split("=", 1) for a in sys.argv[2:])
-Q = [
- {"q":"connectivity"}, {"q":'"meaningful connectivity"'}, {"q":'"local content" languages'},
- {"q":"governments AND (privacy OR encryption)"}, {"q":"spectrum satellite","track":"inclusion"},
- {"q":"climate","kind":"recommendation"}, {"q":"data protection","speaker":"speaker 12"},
- {"q":"cybersecurity norms","session":"ws-007"}, {"q":"the"}, {"q":"","doc":"session"},
-]
 conns = {k: http.client.HTTPConnection(v.split("//")[1].strip("/")) for k, v in addrs.items()}
 def get(k, q):
     p = dict(q); p["limit"] = "20"
