@@ -21,11 +21,15 @@ pub struct ComposeOptions {
     pub quotes_only: bool,
     /// Below this many words, a complementary finding may be appended.
     pub merge_below: usize,
+    /// Similarity from which two findings restate the same thing in other
+    /// words: such a finding is not appended (it would repeat the message,
+    /// not complete it).
+    pub restatement: f32,
 }
 
 impl Default for ComposeOptions {
     fn default() -> Self {
-        ComposeOptions { max_words: 70, quotes_only: false, merge_below: 28 }
+        ComposeOptions { max_words: 70, quotes_only: false, merge_below: 28, restatement: 0.7 }
     }
 }
 
@@ -115,7 +119,8 @@ pub fn compose(
             break;
         }
         let s = composed.used.iter().map(|&u| pair_sim(u, i)).fold(f32::MIN, f32::max);
-        if !(0.3..0.9).contains(&s) {
+        // Related (0.3 or more) but not a restatement of a finding already used.
+        if !(0.3..options.restatement).contains(&s) {
             continue;
         }
         let Some(extra) = word_finding(findings[i], names, options) else { continue };
@@ -132,4 +137,49 @@ pub fn compose(
         composed.used.push(i);
     }
     Some(composed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(session: &str, text: &str) -> Finding {
+        Finding {
+            kind: "recommendation".into(),
+            text: text.into(),
+            quote: text.into(),
+            session: session.into(),
+            speaker: None,
+            start: None,
+            end: None,
+            rule: "report:call-to-action".into(),
+            track: None,
+            track_confidence: None,
+            score: 0.8,
+            source: Source::Report,
+            explain: None,
+        }
+    }
+
+    #[test]
+    fn a_restatement_is_not_merged_but_a_complement_is() {
+        let base = finding("s1", "Extended producer responsibility should apply in every country.");
+        let other = finding("s2", "Producers should finance collection and repair in Africa and Latin America.");
+        let findings = [&base, &other];
+        // (similarity of the two findings, merged)
+        for (similarity, merged) in [(0.5, true), (0.69, true), (0.7, false), (0.85, false), (0.2, false)] {
+            let pair = |a: usize, b: usize| if a == b { 1.0 } else { similarity };
+            let composed = compose(
+                &[0, 1],
+                &findings,
+                &|i| if i == 0 { 1.0 } else { 0.5 },
+                &pair,
+                &[],
+                &ComposeOptions::default(),
+            )
+            .unwrap();
+            assert_eq!(composed.used.len() == 2, merged, "similarity {similarity}: {composed:?}");
+            assert!(composed.text.starts_with("Extended producer responsibility"));
+        }
+    }
 }

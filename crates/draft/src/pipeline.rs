@@ -163,7 +163,7 @@ pub fn draft(
     let mut out_tracks = Vec::new();
     for (label, items) in &by_track {
         let track_def = tracks.and_then(|t| t.tracks.iter().find(|tr| &tr.label == label));
-        let messages = draft_track(label, items, &vectors, threshold, &names, options);
+        let messages = draft_track(label, items, &vectors, threshold, &names, options, embedder)?;
         let groups =
             group_by_question(messages, track_def.map(|t| t.policy_questions.as_slice()).unwrap_or(&[]), embedder)?;
         out_tracks.push(TrackMessages {
@@ -197,7 +197,8 @@ fn draft_track(
     threshold: f32,
     names: &[String],
     options: &DraftOptions,
-) -> Vec<Message> {
+    embedder: &mut Embedder,
+) -> Result<Vec<Message>> {
     let n = items.len();
     let rows: Vec<usize> = items.iter().map(|i| i.vector).collect();
     let sim = vectors.select(&rows).similarity_matrix();
@@ -233,12 +234,17 @@ fn draft_track(
     }
     let quality: Vec<f64> =
         worded.iter().map(|w| (word_count(&w.text) as f64 / SUBSTANTIVE_WORDS).min(1.0).powi(2)).collect();
+    // Two candidates repeat each other when their messages, as worded, say
+    // the same: the texts are compared, not the clusters' medoids, since a
+    // message is drawn from (and may merge) other findings than the medoid.
+    let texts: Vec<&str> = worded.iter().map(|w| w.text.as_str()).collect();
+    let text_vectors = embedder.embed(&texts)?;
+    let overlap = |k: usize, l: usize| text_vectors.cosine(k, l) as f64;
     let order = rank::select(
         &profiles,
         &candidates,
         &quality,
-        &sim,
-        n,
+        &overlap,
         &options.weights,
         options.min_messages,
         options.max_messages,
@@ -287,7 +293,7 @@ fn draft_track(
             sources,
         });
     }
-    messages
+    Ok(messages)
 }
 
 /// Puts each message under the policy question it is closest to; messages

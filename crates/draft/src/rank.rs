@@ -162,8 +162,9 @@ pub fn profile(
 /// Scores the profiles (scaling support and centrality by the track's
 /// maximum) and returns the indices of the chosen ones, best first.
 ///
-/// Picks at most `max` with maximal marginal relevance; after `min` picks,
-/// only points made by at least two sessions are added.
+/// Picks at most `max` with maximal marginal relevance (overlap: similarity
+/// of the clusters' medoids); after `min` picks, only [`confirmed`] points
+/// are added.
 pub fn rank(
     profiles: &mut [ClusterProfile],
     sim: &[f32],
@@ -174,7 +175,9 @@ pub fn rank(
 ) -> Vec<usize> {
     score(profiles, weights);
     let all: Vec<usize> = (0..profiles.len()).collect();
-    select(profiles, &all, &vec![1.0; profiles.len()], sim, n, weights, min, max)
+    let s = |i: usize, j: usize| sim.get(i * n + j).copied().unwrap_or(0.0) as f64;
+    let overlap = |k: usize, l: usize| s(profiles[k].medoid, profiles[l].medoid);
+    select(profiles, &all, &vec![1.0; profiles.len()], &overlap, weights, min, max)
 }
 
 /// Sets each profile's combined score, 0 to 1.
@@ -192,25 +195,36 @@ pub fn score(profiles: &mut [ClusterProfile], weights: &RankWeights) {
     }
 }
 
+/// Whether a point was made more than once: by two sessions, or in one
+/// session both by a speaker and in its report (the session's rapporteurs
+/// retained what was said). Beyond the minimum count, only such points become
+/// messages.
+pub fn confirmed(p: &ClusterProfile) -> bool {
+    // A report counts as one speaker: with a report, a second "speaker" is a
+    // transcript finding (or another session).
+    p.sessions >= 2 || (p.report_sessions >= 1 && p.speakers >= 2)
+}
+
 /// Picks at most `max` of the scored `candidates` (indices into `profiles`)
 /// with maximal marginal relevance: each pick maximises
-/// `λ·(quality·score + coverage·new sessions) − (1−λ)·similarity to the closest pick`,
+/// `λ·(quality·score + coverage·new sessions) − (1−λ)·overlap with the closest pick`,
 /// where `quality[k]` (0 to 1) discounts candidate `k` (for instance a message
-/// too short to say much) and new sessions are those no earlier pick cites,
-/// relative to the best-supported candidate. After `min` picks, only points
-/// made by at least two sessions are added.
+/// too short to say much), new sessions are those no earlier pick cites,
+/// relative to the best-supported candidate, and `overlap(k, l)` is how much
+/// candidates `k` and `l` (positions in `candidates`) say the same thing, for
+/// instance the similarity of their worded messages. After `min` picks, only
+/// [`confirmed`] points are added. Returns the chosen profile indices, in
+/// pick order.
 #[allow(clippy::too_many_arguments)]
 pub fn select(
     profiles: &[ClusterProfile],
     candidates: &[usize],
     quality: &[f64],
-    sim: &[f32],
-    n: usize,
+    overlap: &dyn Fn(usize, usize) -> f64,
     weights: &RankWeights,
     min: usize,
     max: usize,
 ) -> Vec<usize> {
-    let s = |i: usize, j: usize| sim.get(i * n + j).copied().unwrap_or(0.0) as f64;
     let most_sessions =
         candidates.iter().filter_map(|&c| profiles.get(c)).map(|p| p.sessions).max().unwrap_or(1).max(1);
     let mut covered: BTreeSet<&str> = BTreeSet::new();
@@ -220,10 +234,10 @@ pub fn select(
         let mut best: Option<(usize, f64)> = None;
         for (slot, &k) in left.iter().enumerate() {
             let Some(p) = candidates.get(k).and_then(|&c| profiles.get(c)) else { continue };
-            if chosen.len() >= min && p.sessions < 2 {
+            if chosen.len() >= min && !confirmed(p) {
                 continue;
             }
-            let redundancy = chosen.iter().map(|&o| s(p.medoid, profiles[o].medoid)).fold(0.0, f64::max);
+            let redundancy = chosen.iter().map(|&o| overlap(k, o)).fold(0.0, f64::max);
             let new_sessions = p.session_ids.iter().filter(|id| !covered.contains(id.as_str())).count();
             let gain = weights.coverage * new_sessions as f64 / most_sessions as f64;
             let value = quality.get(k).copied().unwrap_or(1.0).clamp(0.0, 1.0) * p.score + gain;
@@ -234,11 +248,10 @@ pub fn select(
         }
         let Some((slot, _)) = best else { break };
         let k = left.remove(slot);
-        let c = candidates[k];
-        covered.extend(profiles[c].session_ids.iter().map(String::as_str));
-        chosen.push(c);
+        covered.extend(profiles[candidates[k]].session_ids.iter().map(String::as_str));
+        chosen.push(k);
     }
-    chosen
+    chosen.into_iter().map(|k| candidates[k]).collect()
 }
 
 #[cfg(test)]
@@ -299,6 +312,48 @@ mod tests {
         let w = RankWeights { mmr_lambda: 0.5, ..RankWeights::default() };
         let mut profiles: Vec<_> = (0..3).map(|i| profile(&[i], &evidence, &sim, n, &w)).collect();
         assert_eq!(rank(&mut profiles, &sim, n, &w, 3, 2), vec![0, 2]);
+    }
+
+    #[test]
+    fn a_point_is_confirmed_by_two_sessions_or_by_a_session_and_its_report() {
+        // (findings as (session, speaker, source), confirmed)
+        let cases: &[(&[(&str, &str, Source)], bool)] = &[
+            (&[("s1", "A", Source::Caption)], false),
+            (&[("s1", "A", Source::Caption), ("s1", "B", Source::Caption)], false),
+            (&[("s1", "-", Source::Report)], false),
+            (&[("s1", "-", Source::Report), ("s1", "-", Source::Report)], false),
+            (&[("s1", "-", Source::Report), ("s1", "A", Source::Caption)], true),
+            (&[("s1", "A", Source::Caption), ("s2", "B", Source::Caption)], true),
+            (&[("s1", "-", Source::Report), ("s2", "-", Source::Report)], true),
+        ];
+        for (findings, expected) in cases {
+            let evidence: Vec<_> = findings.iter().map(|&(s, who, src)| ev(s, who, "takeaway", src)).collect();
+            let n = evidence.len();
+            let members: Vec<usize> = (0..n).collect();
+            let p = profile(&members, &evidence, &vec![1.0; n * n], n, &RankWeights::default());
+            assert_eq!(confirmed(&p), *expected, "{findings:?}");
+        }
+    }
+
+    #[test]
+    fn overlap_of_the_worded_messages_decides_redundancy() {
+        // Three equally supported points with unrelated medoids; as worded,
+        // candidates 0 and 1 say the same thing. Picking two: 0, then 2.
+        let evidence: Vec<_> =
+            ["s1", "s2", "s3"].iter().map(|&s| ev(s, "-", "recommendation", Source::Report)).collect();
+        let n = 3;
+        let mut sim = vec![0.0; n * n];
+        for i in 0..n {
+            sim[i * n + i] = 1.0;
+        }
+        let w = RankWeights { mmr_lambda: 0.5, coverage: 0.0, ..RankWeights::default() };
+        let mut profiles: Vec<_> = (0..3).map(|i| profile(&[i], &evidence, &sim, n, &w)).collect();
+        score(&mut profiles, &w);
+        let texts = [[1.0, 0.95, 0.1], [0.95, 1.0, 0.1], [0.1, 0.1, 1.0]];
+        let overlap = |k: usize, l: usize| texts[k][l];
+        assert_eq!(select(&profiles, &[0, 1, 2], &[1.0; 3], &overlap, &w, 2, 2), vec![0, 2]);
+        // Compared by medoid only, nothing repeats: ties go to the first.
+        assert_eq!(rank(&mut profiles, &sim, n, &w, 2, 2), vec![0, 1]);
     }
 
     #[test]

@@ -104,6 +104,11 @@ pub static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             "",
         ),
         rule(
+            "lead-in before a colon",
+            r"(?i)^(?:so,?\s+|and\s+|but\s+)?(?:(?:just\s+)?(?:a|one|my|our|the)\s+(?:(?:last|final|main|key|short|quick|simple|first|second)\s+)?(?:comment|point|remark|summary|conclusion|lesson|message|takeaway|thought)s?(?:\s+(?:for|from|to)\s+(?:me|us|the\s+\w+))?(?:\s+(?:is|was)(?:\s+very)?\s+(?:clear|simple))?|what (?:I|we) (?:take back|took away|heard|learned|learnt)(?:\s+[^:]{1,30})?|let me (?:try to )?sum up|I (?:just )?(?:want|wanted|would like) to (?:finish|end|close|conclude|start|begin)(?:\s+with\s+[^:]{1,30})?)\s*:\s+",
+            "",
+        ),
+        rule(
             "summary opener",
             r"(?i)^(?:so,?\s+)?(?:to summari[sz]e|to sum up|let me (?:try to )?sum up|in summary|in sum|to conclude|in conclusion|what I heard|a comment)\s*[:,]\s*",
             "",
@@ -190,6 +195,9 @@ pub static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             r"(?i)^what (?:we|I) (?:really |also )?need(?:,?\s*really)?,?\s+(?:is|would be)(?: that)?\b",
             "there is a need for",
         ),
+        // Asides in brackets (figures, examples, "six months in one case"):
+        // the statement stands without them and leaves room for content.
+        rule("brackets", r"\s*\([^()]{1,80}\)", ""),
         rule("a little bit", r"(?i)\ba (?:little )?bit (?P<w>more|less|better|further)\b", "$w"),
         // Calls and recommendations in the first person.
         rule(

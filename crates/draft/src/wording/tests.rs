@@ -100,6 +100,37 @@ const KEPT: &[(&str, &str)] = &[
         "Our Common Agenda gives us a framework for digital cooperation.",
         "Our Common Agenda gives stakeholders a framework for digital cooperation.",
     ),
+    // Lead-ins before a colon go; the statement after it stays.
+    (
+        "Just a comment: privacy must not be the price of data for the public good.",
+        "Privacy must not be the price of data for the public good.",
+    ),
+    (
+        "So the lesson for us is very clear: trust is the condition for the tool to work at all.",
+        "Trust is the condition for the tool to work at all.",
+    ),
+    (
+        "I just wanted to finish with one point: consumer organisations should be part of developing these standards.",
+        "Consumer organisations should be part of developing these standards.",
+    ),
+    (
+        "What I take back to the BPF: data sharing between public and private actors needs standard agreements.",
+        "Data sharing between public and private actors needs standard agreements.",
+    ),
+    // A colon inside a statement is not a lead-in.
+    (
+        "Environmental data must be open: fragmented platforms keep it out of reach.",
+        "Environmental data must be open: fragmented platforms keep it out of reach.",
+    ),
+    // Asides in brackets go.
+    (
+        "Each data-sharing agreement is negotiated from scratch (six months in one case), and companies face legal uncertainty.",
+        "Each data-sharing agreement is negotiated from scratch, and companies face legal uncertainty.",
+    ),
+    (
+        "Digital tools can support climate action (early warnings, smart grids) in developing countries.",
+        "Digital tools can support climate action in developing countries.",
+    ),
 ];
 
 /// (input, reason) — the sentence is dropped.
