@@ -13,6 +13,8 @@
 //! would give us word offsets, but the word scan below is twenty lines and
 //! also classifies dashes and annotations, which we need anyway.
 
+use std::borrow::Cow;
+
 /// Text cleaned for matching and display, with the way back to the original.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Cleaned {
@@ -212,13 +214,23 @@ fn tokenize(s: &str) -> Vec<Token> {
     tokens
 }
 
-fn lower(s: &str) -> String {
-    s.to_lowercase()
+/// `s` in lower case, borrowed when it already is (most words are): this
+/// runs on every word, and allocating for each was a good part of cleaning.
+fn lower(s: &str) -> Cow<'_, str> {
+    if s.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.to_lowercase())
+    }
 }
 
 fn word_eq(s: &str, a: &Token, b: &Token) -> bool {
     let (x, y) = (&s[a.start..a.end], &s[b.start..b.end]);
-    x.len() == y.len() && x.eq_ignore_ascii_case(y) || lower(x) == lower(y)
+    if x.is_ascii() && y.is_ascii() {
+        // ASCII case folding is all there is to it (and allocates nothing).
+        return x.eq_ignore_ascii_case(y);
+    }
+    lower(x) == lower(y)
 }
 
 /// Indices of kept words.
@@ -259,7 +271,7 @@ fn prev_kept(tokens: &[Token], i: usize) -> Option<usize> {
 fn drop_fillers(s: &str, tokens: &mut [Token]) {
     for i in 0..tokens.len() {
         let Some(t) = tokens.get(i).copied() else { continue };
-        if t.kind != Kind::Word || !FILLERS.contains(&lower(&s[t.start..t.end]).as_str()) {
+        if t.kind != Kind::Word || !FILLERS.contains(&lower(&s[t.start..t.end]).as_ref()) {
             continue;
         }
         if let Some(t) = tokens.get_mut(i) {
@@ -289,7 +301,10 @@ fn drop_fillers(s: &str, tokens: &mut [Token]) {
     for pair in words.windows(2) {
         let (&[a, b], Some(ta), Some(tb)) = (pair, tokens.get(pair[0]), tokens.get(pair[1])) else { continue };
         let phrase = [lower(&s[ta.start..ta.end]), lower(&s[tb.start..tb.end])];
-        if !PHRASE_FILLERS.iter().any(|p| p[0] == phrase[0] && p[1] == phrase[1]) || !ta.keep || !tb.keep {
+        if !PHRASE_FILLERS.iter().any(|p| p[0] == phrase[0].as_ref() && p[1] == phrase[1].as_ref())
+            || !ta.keep
+            || !tb.keep
+        {
             continue;
         }
         let at_start = prev_kept(tokens, a)
@@ -367,10 +382,13 @@ fn drop_repeats(s: &str, tokens: &mut [Token]) {
                 (Some(a), Some(b)) => word_eq(s, a, b),
                 _ => false,
             });
+            if !same {
+                continue;
+            }
             let soft = (i..i + 2 * k - 1).all(|j| only_soft_between(tokens, words[j], words[j + 1]));
             let allowed =
-                k > 1 || tokens.get(words[i]).is_some_and(|t| !REPEAT_OK.contains(&lower(&s[t.start..t.end]).as_str()));
-            if same && soft && allowed && !removed[i] {
+                k > 1 || tokens.get(words[i]).is_some_and(|t| !REPEAT_OK.contains(&lower(&s[t.start..t.end]).as_ref()));
+            if soft && allowed && !removed[i] {
                 for j in 0..k {
                     removed[i + j] = true;
                 }
