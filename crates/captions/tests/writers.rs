@@ -94,3 +94,25 @@ fn plain_cue_text(text: &str, format: OutputFormat, speakers: &[String]) -> Stri
     let unmarked = speakers.iter().find_map(|name| clean.strip_prefix(&format!(">> {name}: ")));
     unmarked.or_else(|| clean.strip_prefix(">> ")).unwrap_or(&clean).to_string()
 }
+
+#[test]
+fn all_formats_at_once_match_one_at_a_time() {
+    // `to_strings` plans cues once for VTT and SRT: it must give each
+    // format's exact text, in any order of formats, with or without VTT.
+    let orders: [&[OutputFormat]; 3] = [
+        &OutputFormat::ALL,
+        &[OutputFormat::Md, OutputFormat::Srt, OutputFormat::Json, OutputFormat::Vtt],
+        &[OutputFormat::Srt, OutputFormat::Txt],
+    ];
+    for input in fixtures() {
+        let t = transcript(&input);
+        for formats in orders {
+            let all = write::to_strings(&t, formats, &WriteOptions::default()).unwrap();
+            assert_eq!(all.len(), formats.len());
+            for (format, got) in formats.iter().zip(&all) {
+                let one = write::to_string(&t, *format, &WriteOptions::default()).unwrap();
+                assert!(one == *got, "{}: {format:?} differs when written with {formats:?}", input.display());
+            }
+        }
+    }
+}

@@ -397,9 +397,23 @@ const CONJUNCTIONS: &[&str] = &[
 /// Abbreviations whose full stop does not end a sentence.
 const ABBREVIATIONS: &[&str] = &["mr", "mrs", "ms", "dr", "prof", "st", "no", "vs", "e.g", "i.e", "cf", "approx"];
 
+/// The longest word in the lists above (all lower-case ASCII; a test checks).
+const LONGEST_LISTED: usize = 8;
+
+/// Whether `word`, without the punctuation around it, is in `list`, in any
+/// case. Runs for every word boundary of every caption written: a word longer
+/// than any listed one, or not ASCII, is answered at once, and the others are
+/// folded once into a small buffer instead of once per listed word.
 fn is_one_of(word: &str, list: &[&str]) -> bool {
     let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
-    list.iter().any(|w| w.eq_ignore_ascii_case(bare))
+    if bare.len() > LONGEST_LISTED || !bare.is_ascii() {
+        return false;
+    }
+    let mut folded = [0u8; LONGEST_LISTED];
+    let folded = &mut folded[..bare.len()];
+    folded.copy_from_slice(bare.as_bytes());
+    folded.make_ascii_lowercase();
+    list.iter().any(|w| w.as_bytes() == folded)
 }
 
 fn is_dash(word: &str) -> bool {

@@ -116,6 +116,64 @@ pub fn write_transcript<W: Write>(
     sink.finish()
 }
 
+/// A whole transcript in each of `formats`, in that order: the same text as
+/// [`to_string`] gives for each, made in one pass over the segments. Every
+/// segment's caption cues are planned once and shared by WebVTT and SRT (SRT
+/// plans its own where a speaker marker starts the segment): planning cues is
+/// most of the cost of writing a transcript.
+pub fn to_strings(
+    transcript: &Transcript,
+    formats: &[OutputFormat],
+    options: &WriteOptions,
+) -> io::Result<Vec<String>> {
+    /// A sink, with the two that can take planned cues kept apart.
+    enum Planned<'a> {
+        Vtt(vtt::VttSink<&'a mut Vec<u8>>),
+        Srt(srt::SrtSink<&'a mut Vec<u8>>),
+        Other(Box<dyn SegmentSink + 'a>),
+    }
+    let mut buffers: Vec<Vec<u8>> = vec![Vec::new(); formats.len()];
+    let mut sinks: Vec<Planned<'_>> = buffers
+        .iter_mut()
+        .zip(formats)
+        .map(|(out, format)| match format {
+            OutputFormat::Vtt => Planned::Vtt(vtt::VttSink::new(out, options.clone())),
+            OutputFormat::Srt => Planned::Srt(srt::SrtSink::new(out, options.clone())),
+            other => Planned::Other(sink(*other, out, options)),
+        })
+        .collect();
+    let plans_cues = sinks.iter().any(|s| matches!(s, Planned::Vtt(_)));
+    for sink in &mut sinks {
+        match sink {
+            Planned::Vtt(s) => s.begin(&transcript.session)?,
+            Planned::Srt(s) => s.begin(&transcript.session)?,
+            Planned::Other(s) => s.begin(&transcript.session)?,
+        }
+    }
+    for segment in &transcript.segments {
+        let cues = if plans_cues { split_into_cues(segment, options) } else { Vec::new() };
+        for sink in &mut sinks {
+            match sink {
+                Planned::Vtt(s) => s.planned_segment(segment, &cues)?,
+                Planned::Srt(s) => s.planned_segment(segment, plans_cues.then_some(cues.as_slice()))?,
+                Planned::Other(s) => s.segment(segment)?,
+            }
+        }
+    }
+    for sink in &mut sinks {
+        match sink {
+            Planned::Vtt(s) => s.finish()?,
+            Planned::Srt(s) => s.finish()?,
+            Planned::Other(s) => s.finish()?,
+        }
+    }
+    drop(sinks);
+    buffers
+        .into_iter()
+        .map(|out| String::from_utf8(out).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e)))
+        .collect()
+}
+
 /// A whole transcript as a string.
 pub fn to_string(transcript: &Transcript, format: OutputFormat, options: &WriteOptions) -> io::Result<String> {
     let mut out = Vec::new();

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use rapporteur_core::{Segment, Session};
 
-use super::cues::split_into_cues_after;
+use super::cues::{split_into_cues_after, Cue};
 use super::vtt::one_line;
 use super::{SegmentSink, WriteOptions};
 
@@ -44,13 +44,34 @@ impl<W: Write> SegmentSink for SrtSink<W> {
     }
 
     fn segment(&mut self, segment: &Segment) -> io::Result<()> {
+        self.planned_segment(segment, None)
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+impl<W: Write> SrtSink<W> {
+    /// Writes `segment`. `unmarked`, when given, must be
+    /// `split_into_cues(segment)` with this sink's options: the cues of a
+    /// segment that does not change speaker (planned once for several
+    /// formats); a segment that starts with a speaker marker is planned here.
+    pub(super) fn planned_segment(&mut self, segment: &Segment, unmarked: Option<&[Cue]>) -> io::Result<()> {
         let speaker = segment.speaker.as_deref().map(one_line).filter(|s| !s.is_empty());
         let marker = match &speaker {
             _ if speaker == self.speaker => String::new(),
             Some(name) => format!(">> {name}:"),
             None => ">>".to_string(),
         };
-        let cues = split_into_cues_after(&marker, segment, &self.options);
+        let planned;
+        let cues = match unmarked {
+            Some(cues) if marker.is_empty() => cues,
+            _ => {
+                planned = split_into_cues_after(&marker, segment, &self.options);
+                &planned
+            }
+        };
         if cues.is_empty() {
             // Nothing shown: the change of speaker is marked on the next cue that has text.
             return Ok(());
@@ -67,10 +88,6 @@ impl<W: Write> SegmentSink for SrtSink<W> {
         }
         self.speaker = speaker;
         Ok(())
-    }
-
-    fn finish(&mut self) -> io::Result<()> {
-        self.out.flush()
     }
 }
 

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use rapporteur_core::{Segment, Session};
 
-use super::cues::split_into_cues;
+use super::cues::{split_into_cues, Cue};
 use super::{SegmentSink, WriteOptions};
 
 /// Writes W3C WebVTT: `WEBVTT`, a `NOTE` naming the session, then one cue
@@ -45,8 +45,21 @@ impl<W: Write> SegmentSink for VttSink<W> {
     }
 
     fn segment(&mut self, segment: &Segment) -> io::Result<()> {
+        let cues = split_into_cues(segment, &self.options);
+        self.planned_segment(segment, &cues)
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+impl<W: Write> VttSink<W> {
+    /// Writes `segment` as `cues`, which must be `split_into_cues(segment)`
+    /// with this sink's options (planned once for several formats).
+    pub(super) fn planned_segment(&mut self, segment: &Segment, cues: &[Cue]) -> io::Result<()> {
         let voice = segment.speaker.as_deref().map(one_line).filter(|s| !s.is_empty());
-        for cue in split_into_cues(segment, &self.options) {
+        for cue in cues {
             write!(self.out, "\n{} --> {}\n", cue.start.to_vtt(), cue.end.to_vtt())?;
             if let Some(name) = &voice {
                 write!(self.out, "<v {}>", escape_annotation(name))?;
@@ -60,10 +73,6 @@ impl<W: Write> SegmentSink for VttSink<W> {
             self.out.write_all(b"\n")?;
         }
         Ok(())
-    }
-
-    fn finish(&mut self) -> io::Result<()> {
-        self.out.flush()
     }
 }
 

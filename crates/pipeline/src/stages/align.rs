@@ -4,9 +4,10 @@ use std::sync::Arc;
 
 use rapporteur_asr::align::{align, asr_words, AlignOptions};
 use rapporteur_asr::audio::AudioStream;
-use rapporteur_captions::write::{self, OutputFormat, WriteOptions};
+use rapporteur_captions::write::OutputFormat;
 use rapporteur_core::Source;
 
+use super::transcript::write_formats;
 use super::Whisper;
 use crate::{PipelineError, SessionInputs, SessionWork, Stage};
 
@@ -93,11 +94,7 @@ impl Stage for AlignStage {
         }
         let mut transcript = aligned.transcript;
         transcript.session = captions.session.clone();
-        for format in &self.formats {
-            let bytes = write::to_string(&transcript, *format, &WriteOptions::default())
-                .map_err(|e| PipelineError::stage("align", format!("writing {}: {e}", format.extension())))?;
-            work.artifacts.insert(format!("transcript.{}", format.extension()), bytes.into_bytes());
-        }
+        write_formats(work, &transcript, &self.formats, "align")?;
         work.transcript = Some(transcript);
         Ok(())
     }

@@ -3,8 +3,9 @@
 use std::sync::Arc;
 
 use rapporteur_asr::audio::AudioStream;
-use rapporteur_captions::write::{self, OutputFormat, WriteOptions};
+use rapporteur_captions::write::OutputFormat;
 
+use super::transcript::write_formats;
 use super::Whisper;
 use crate::{PipelineError, SessionInputs, SessionWork, Stage};
 
@@ -66,11 +67,7 @@ impl Stage for AsrStage {
             work.warnings.push(format!("{name}: {w}"));
         }
         let transcript = result.transcript;
-        for format in &self.formats {
-            let bytes = write::to_string(&transcript, *format, &WriteOptions::default())
-                .map_err(|e| PipelineError::stage("asr", format!("writing {}: {e}", format.extension())))?;
-            work.artifacts.insert(format!("transcript.{}", format.extension()), bytes.into_bytes());
-        }
+        write_formats(work, &transcript, &self.formats, "asr")?;
         work.transcript = Some(transcript);
         Ok(())
     }

@@ -66,14 +66,26 @@ impl Stage for TranscriptStage {
                 path.display()
             ));
         }
-        for format in &self.formats {
-            let bytes = write::to_string(&transcript, *format, &WriteOptions::default())
-                .map_err(|e| PipelineError::stage("transcript", format!("writing {}: {e}", format.extension())))?;
-            work.artifacts.insert(format!("transcript.{}", format.extension()), bytes.into_bytes());
-        }
+        write_formats(work, &transcript, &self.formats, "transcript")?;
         work.transcript = Some(transcript);
         Ok(())
     }
+}
+
+/// Leaves `transcript` in every one of `formats` as `transcript.EXT` in
+/// `work`'s artifacts (one pass: caption cues are planned once for VTT and SRT).
+pub(crate) fn write_formats(
+    work: &mut SessionWork<'_>,
+    transcript: &Transcript,
+    formats: &[OutputFormat],
+    stage: &'static str,
+) -> Result<(), PipelineError> {
+    let texts = write::to_strings(transcript, formats, &WriteOptions::default())
+        .map_err(|e| PipelineError::stage(stage, format!("writing the transcript: {e}")))?;
+    for (format, text) in formats.iter().zip(texts) {
+        work.artifacts.insert(format!("transcript.{}", format.extension()), text.into_bytes());
+    }
+    Ok(())
 }
 
 impl TranscriptStage {

@@ -1,6 +1,7 @@
 use proptest::prelude::*;
 use rapporteur_core::{Segment, Source, Time, Timing, Word};
 
+use super::{is_one_of, ABBREVIATIONS, CONJUNCTIONS, FUNCTION_WORDS, LONGEST_LISTED, WEAK_WORDS};
 use super::{split_into_cues, split_into_cues_after, Cue};
 use crate::write::WriteOptions;
 
@@ -249,4 +250,18 @@ proptest! {
             prop_assert!(cues[0].text().starts_with(&format!("{prefix} ")), "{:?}", cues[0]);
         }
     }
+}
+
+#[test]
+fn word_lists_are_lower_case_ascii_and_short() {
+    // `is_one_of` relies on it to answer long and non-ASCII words at once.
+    for list in [FUNCTION_WORDS, WEAK_WORDS, CONJUNCTIONS, ABBREVIATIONS] {
+        for w in list {
+            assert!(w.len() <= LONGEST_LISTED && w.is_ascii() && *w == w.to_ascii_lowercase(), "{w}");
+        }
+    }
+    assert!(
+        is_one_of("The", FUNCTION_WORDS) && is_one_of("(ALTHOUGH,", CONJUNCTIONS) && is_one_of("e.g.", ABBREVIATIONS)
+    );
+    assert!(!is_one_of("theatre", FUNCTION_WORDS) && !is_one_of("thé", FUNCTION_WORDS) && !is_one_of("", WEAK_WORDS));
 }
