@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::cache::{session_key, TOOL_VERSION};
 use crate::meeting_stage::{read_published, MeetingContext, MeetingStage};
-use crate::publish::{publish_dir, remove_partials};
+use crate::publish::{remove_partials, stage_dir, swap_in, sync_all_under, sync_dir};
 use crate::report::{
     MeetingStageReport, MeetingStatus, RunReport, RunSettings, SessionReport, SessionStatus, StageTime, TracksFile,
 };
@@ -146,23 +146,35 @@ impl Pipeline {
         }
         let broken: Vec<_> = meeting.broken.iter().filter(|b| options.shard.contains(&b.id)).collect();
         observer.run_started((chosen.len() + broken.len()) as u64, &self.stage_names(), &self.meeting_stage_names());
-        let mut reports: Vec<SessionReport> = pool.install(|| {
-            // par_bridge hands sessions out one at a time in the order above.
-            chosen
-                .iter()
-                .zip(keys)
-                .par_bridge()
-                .map(|((_, inputs), key)| {
-                    let report = self.run_session(inputs, key, &sessions_dir, options.force, observer);
+        // Group commit: workers write each session's folder unsynced beside
+        // its target; one committer thread makes whatever has been written
+        // since its last flush durable with a single sync, then swaps those
+        // folders in. The channel is bounded, so a committer slowed by the
+        // disk holds the workers back, and a killed run loses at most the
+        // sessions of one batch (their partial folders are cleared next time).
+        let (tx, rx) = crossbeam_channel::bounded::<(SessionReport, Option<PathBuf>)>(threads * 16);
+        let committed = std::thread::scope(|scope| {
+            let committer = scope.spawn(|| commit_sessions(rx, &sessions_dir, observer));
+            pool.install(|| {
+                // par_bridge hands sessions out one at a time in the order above.
+                chosen.iter().zip(keys).par_bridge().for_each_with(tx, |tx, ((_, inputs), key)| {
+                    let (report, staged) = self.run_session(inputs, key, &sessions_dir, options.force, observer);
                     // Stages not run (unchanged, or after a failure) are passed too.
                     for stage in self.stages.iter().skip(report.stages.len()) {
                         observer.stage_done(&report.id, stage.name());
                     }
-                    observer.session_done(&report);
-                    report
+                    // The committer only ends when every sender is gone.
+                    let _ = tx.send((report, staged));
                 })
-                .collect()
+            });
+            committer.join()
         });
+        let mut reports: Vec<SessionReport> = committed.map_err(|panic| {
+            PipelineError::stage(
+                "run",
+                format!("publishing crashed: {} (a bug: please report it)", panic_message(&panic)),
+            )
+        })?;
         for broken in broken {
             let report = SessionReport {
                 id: broken.id.clone(),
@@ -192,7 +204,12 @@ impl Pipeline {
     }
 
     /// Runs only the meeting stages over `out` (also after `rapporteur merge`),
-    /// adding their outcomes to `report`.
+    /// adding their outcomes to `report` in the order the stages were added.
+    ///
+    /// The stages run at the same time (on the current rayon pool): each one
+    /// reads the published sessions and writes its own folder (the drafts,
+    /// the index), so none waits for another, and one stage's serial parts
+    /// (the index writer, clustering a track) leave cores to the other.
     pub fn run_meeting_stages(
         &self,
         out: &Path,
@@ -201,42 +218,53 @@ impl Pipeline {
         observer: &dyn Observer,
     ) {
         let published = read_published(out, &report.sessions);
-        for stage in &self.meeting_stages {
-            let t = Instant::now();
-            let ctx = MeetingContext {
-                published: &published,
-                out,
-                sessions: &report.sessions,
-                shard: options.shard,
-                force: options.force,
-                threads: options.threads,
-                stage: stage.name(),
-                observer,
-            };
-            let result = panic::catch_unwind(AssertUnwindSafe(|| stage.run(&ctx)));
-            let (status, detail) = match result {
-                Ok(Ok(outcome)) => {
-                    report
-                        .meeting_warnings
-                        .extend(outcome.warnings.into_iter().map(|w| format!("{}: {w}", stage.name())));
-                    (outcome.status, outcome.detail)
-                }
-                Ok(Err(e)) => (MeetingStatus::Failed, e.to_string()),
-                Err(panic) => {
-                    (MeetingStatus::Failed, format!("crashed: {} (a bug: please report it)", panic_message(&panic)))
-                }
-            };
-            let line = MeetingStageReport {
-                stage: stage.name().into(),
-                millis: t.elapsed().as_millis() as u64,
-                status,
-                detail,
-            };
-            observer.meeting_stage_done(&line);
+        let sessions = &report.sessions;
+        let results: Vec<(MeetingStageReport, Vec<String>)> = self
+            .meeting_stages
+            .par_iter()
+            .with_max_len(1)
+            .map(|stage| {
+                let t = Instant::now();
+                let ctx = MeetingContext {
+                    published: &published,
+                    out,
+                    sessions,
+                    shard: options.shard,
+                    force: options.force,
+                    threads: options.threads,
+                    stage: stage.name(),
+                    observer,
+                };
+                let result = panic::catch_unwind(AssertUnwindSafe(|| stage.run(&ctx)));
+                let mut warnings = Vec::new();
+                let (status, detail) = match result {
+                    Ok(Ok(outcome)) => {
+                        warnings.extend(outcome.warnings.into_iter().map(|w| format!("{}: {w}", stage.name())));
+                        (outcome.status, outcome.detail)
+                    }
+                    Ok(Err(e)) => (MeetingStatus::Failed, e.to_string()),
+                    Err(panic) => {
+                        (MeetingStatus::Failed, format!("crashed: {} (a bug: please report it)", panic_message(&panic)))
+                    }
+                };
+                let line = MeetingStageReport {
+                    stage: stage.name().into(),
+                    millis: t.elapsed().as_millis() as u64,
+                    status,
+                    detail,
+                };
+                observer.meeting_stage_done(&line);
+                (line, warnings)
+            })
+            .collect();
+        for (line, warnings) in results {
+            report.meeting_warnings.extend(warnings);
             report.meeting_stages.push(line);
         }
     }
 
+    /// Runs the stages on one session and writes its outputs, unsynced, as
+    /// a partial folder (returned) for the committer to swap in.
     fn run_session(
         &self,
         inputs: &SessionInputs,
@@ -244,7 +272,7 @@ impl Pipeline {
         sessions_dir: &Path,
         force: bool,
         observer: &dyn Observer,
-    ) -> SessionReport {
+    ) -> (SessionReport, Option<PathBuf>) {
         let id = inputs.session.id.clone();
         let mut report = SessionReport {
             id: id.clone(),
@@ -260,11 +288,11 @@ impl Pipeline {
         }
         let key = match key {
             Ok(k) => k,
-            Err(e) => return failed(report, e),
+            Err(e) => return (failed(report, e), None),
         };
         if !force && is_published(&sessions_dir.join(&id), &key) {
             report.status = SessionStatus::Cached;
-            return report;
+            return (report, None);
         }
         let mut work = SessionWork::new(inputs);
         for stage in &self.stages {
@@ -281,17 +309,63 @@ impl Pipeline {
                 }
             };
             report.warnings.append(&mut work.warnings);
-            return failed(report, error);
+            return (failed(report, error), None);
         }
         report.warnings.append(&mut work.warnings);
         let mut files = std::mem::take(&mut work.artifacts);
         // The key goes in with the outputs: a folder with a key is complete.
         files.insert(KEY_FILE.into(), format!("{key}\n").into_bytes());
-        if let Err(e) = publish_dir(sessions_dir, &id, &files) {
-            return failed(report, e.to_string());
+        match stage_dir(sessions_dir, &id, &files) {
+            Ok(staged) => (report, Some(staged)),
+            Err(e) => (failed(report, e.to_string()), None),
         }
-        report
     }
+}
+
+/// The committer of a run's session folders (see `Pipeline::run`): takes
+/// every session the workers have finished since its last flush, makes their
+/// partial folders durable with one [`sync_all_under`], swaps them in, then
+/// reports the sessions as done. Returns the reports in completion order.
+fn commit_sessions(
+    rx: crossbeam_channel::Receiver<(SessionReport, Option<PathBuf>)>,
+    sessions_dir: &Path,
+    observer: &dyn Observer,
+) -> Vec<SessionReport> {
+    let pid = std::process::id();
+    let mut reports = Vec::new();
+    let mut renamed = false;
+    while let Ok(first) = rx.recv() {
+        let mut batch = vec![first];
+        batch.extend(rx.try_iter());
+        let staged: Vec<&Path> = batch.iter().filter_map(|(_, s)| s.as_deref()).collect();
+        let synced = if staged.is_empty() { Ok(()) } else { sync_all_under(sessions_dir, &staged) };
+        for (mut report, staged) in batch {
+            if let Some(partial) = staged {
+                let id = report.id.clone();
+                let old = sessions_dir.join(format!(".{id}.old-{pid}"));
+                let swapped = match &synced {
+                    Ok(()) => swap_in(&partial, &sessions_dir.join(&id), &old).map_err(|e| e.to_string()),
+                    Err(e) => Err(e.to_string()),
+                };
+                match swapped {
+                    Ok(()) => renamed = true,
+                    Err(e) => {
+                        let _ = fs::remove_dir_all(&partial);
+                        report = failed(report, e);
+                    }
+                }
+            }
+            observer.session_done(&report);
+            reports.push(report);
+        }
+    }
+    // The renames themselves (entries of `sessions/`), before run.json is
+    // written. A failure here loses nothing written: at worst the next run
+    // redoes sessions whose new folder names did not reach the disk.
+    if renamed {
+        let _ = sync_dir(sessions_dir);
+    }
+    reports
 }
 
 /// Whether `dir` holds complete outputs made under `key`.
