@@ -86,8 +86,14 @@ def run_peer(model, audio, beam, vad):
     cpu = time.process_time()
     started = time.perf_counter()
     segments, _info = model.transcribe(str(audio), beam_size=beam, language="en", vad_filter=vad)
+    segments = list(segments)
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     text = " ".join(s.text.strip() for s in segments)
-    return time.perf_counter() - started, time.process_time() - cpu, text
+    # Each 30-second window (one encoder pass) is a distinct seek; a window
+    # decoded again at a higher temperature keeps the temperature that passed.
+    windows = {s.seek for s in segments}
+    hotter = {s.seek for s in segments if s.temperature > 0}
+    return wall, cpu, text, f"{len(windows)} windows with text, {len(hotter)} decoded again at a higher temperature"
 
 
 def main():
@@ -100,23 +106,32 @@ def main():
     ap.add_argument("--skip-peer", action="store_true")
     ap.add_argument("--rapporteur-configs", default="all", help="comma-separated names, or all")
     ap.add_argument("--peer-configs", default="all", help="comma-separated indices, or all")
+    ap.add_argument("--extra", action="append", default=[], metavar="NAME|BIN|MODEL|ARGS",
+                    help="one more rapporteur configuration: a name, a binary (another build of it), a model file "
+                         "in --models and space-separated arguments; repeatable")
     ap.add_argument("recordings", nargs="+")
     args = ap.parse_args()
 
     models = Path(args.models)
     f16, q8 = models / "ggml-tiny.en.bin", models / "ggml-tiny.en-q8_0.bin"
     # (name, model, extra arguments): the default first, then one lever at a time. Every
-    # configuration packs the speech into full 30-second windows (crates/asr/src/transcribe/window.rs).
+    # configuration packs the speech into windows of up to 30 s (crates/asr/src/transcribe/window.rs).
     ours = [
         ("rapporteur f16, 2 workers x 1 thread, beam 1 (default)", f16, []),
         ("rapporteur q8_0, 2 workers x 1 thread, beam 1", q8, []),
-        ("rapporteur q8_0, 2 x 1, beam 1, --fit-audio-ctx", q8, ["--fit-audio-ctx"]),
+        ("rapporteur f16, 2 x 1, beam 1, --full-audio-ctx", f16, ["--full-audio-ctx"]),
         ("rapporteur f16, 1 worker x 2 threads, beam 1", f16, ["--workers", "1"]),
         ("rapporteur q8_0, 2 x 1, beam 5", q8, ["--beam", "5"]),
+        ("rapporteur f16, 2 x 1, beam 1, --flash-attn", f16, ["--flash-attn"]),
+        ("rapporteur f16, 2 x 1, beam 1, --temperature-step 0", f16, ["--temperature-step", "0"]),
     ]
     if args.rapporteur_configs != "all":
         wanted = args.rapporteur_configs.split(",")
         ours = [c for k, c in enumerate(ours) if str(k) in wanted]
+    ours = [(name, model, extra, args.rapporteur) for name, model, extra in ours]
+    for spec in args.extra:
+        name, binary, model, extra = spec.split("|")
+        ours.append((name, models / model, extra.split(), binary))
     rows = []
     recs = [json.loads(Path(r).read_text()) | {"dir": str(Path(r).parent), "name": Path(r).stem} for r in args.recordings]
 
@@ -150,16 +165,16 @@ def main():
         audio = Path(rec["dir"]) / rec["audio"]
         for side, job in jobs:
             if side == "ours":
-                name, model, extra = job
+                name, model, extra, binary = job
                 if not model.is_file():
                     print(f"SKIPPED {name}: {model} not installed (scripts/install-models.sh --q8)", file=sys.stderr)
                     continue
-                wall, cpu, text, tail = run_rapporteur(args.rapporteur, model, audio, extra, args.threads)
+                wall, cpu, text, tail = run_rapporteur(binary, model, audio, extra, args.threads)
                 record(name, rec, wall, cpu, text, tail[-1].split(": ", 1)[-1] if tail else "")
             else:
                 name, ct, beam, vad = job
-                wall, cpu, text = run_peer(peers[ct], audio, beam, vad)
-                record(name, rec, wall, cpu, text)
+                wall, cpu, text, note = run_peer(peers[ct], audio, beam, vad)
+                record(name, rec, wall, cpu, text, note)
 
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(rows, indent=1) + "\n")

@@ -1,17 +1,26 @@
-//! One recording through the transcriber with one lever changed at a time:
-//! how chunks are cut (at pauses of 2 s or of 0.6 s), whether they are packed
-//! into full 30-second windows, the audio context fitted to the window, and
-//! workers against threads. Prints windows, CPU and wall seconds and WER.
+//! One recording through the transcriber with the levers set on the command
+//! line, so that builds of whisper.cpp (flags, features) and settings can be
+//! compared one process at a time. Prints windows, CPU and wall seconds and WER.
 //!
-//! `cargo run --release -p rapporteur-asr --example levers -- MODEL RECORDING.json [CASE]`
-//! (RECORDING.json as benches/asr_peer/make_recordings.py writes it; Linux only:
-//! CPU seconds come from /proc).
+//! `cargo run --release -p rapporteur-asr --example levers -- MODEL RECORDING.json [LEVER=VALUE...]`
+//!
+//! RECORDING.json as benches/asr_peer/make_recordings.py writes it (Linux
+//! only: CPU seconds come from /proc). Levers, with their defaults (those of
+//! `rapporteur transcribe`):
+//! - `workers=2 threads=1`: windows decoded at once, whisper.cpp threads each;
+//! - `flash=0`: flash attention;
+//! - `fit=1`: audio context fitted to each window;
+//! - `step=0.2`: temperature fallback step (0: decode once);
+//! - `pause=0.6`: pause (s) that ends a speech chunk;
+//! - `pack=1`: chunks packed into windows;
+//! - `max=30`: longest window (s);
+//! - `beam=1`: beam size.
 
 use std::path::Path;
 use std::time::Instant;
 
 use rapporteur_asr::audio::AudioStream;
-use rapporteur_asr::transcribe::engine::Engine;
+use rapporteur_asr::transcribe::engine::{Engine, LoadOptions};
 use rapporteur_asr::transcribe::vad::VadOptions;
 use rapporteur_asr::transcribe::window::PackOptions;
 use rapporteur_asr::transcribe::{ThreadPlan, TranscribeOptions, Transcriber};
@@ -27,50 +36,55 @@ fn cpu_secs() -> f64 {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if args.len() < 3 {
+        eprintln!("usage: levers MODEL RECORDING.json [workers=2 threads=1 flash=0 fit=1 step=0.2 pause=0.6 pack=1 max=30 beam=1]");
+        std::process::exit(2);
+    }
     let (model, recording) = (Path::new(&args[1]), Path::new(&args[2]));
+    let lever = |name: &str, default: f32| -> f32 {
+        args[3..]
+            .iter()
+            .filter_map(|a| a.split_once('='))
+            .find(|(k, _)| *k == name)
+            .map_or(default, |(_, v)| v.parse().unwrap_or_else(|_| panic!("{name}={v}: not a number")))
+    };
     let meta: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(recording).unwrap()).unwrap();
     let audio = recording.with_file_name(meta["audio"].as_str().unwrap());
     let reference: Vec<&str> =
         meta["paragraphs"].as_array().unwrap().iter().map(|p| p["text"].as_str().unwrap()).collect();
     let reference = reference.join(" ");
-    let two = ThreadPlan { workers: 2, whisper_threads: 1 };
-    let at_2s = VadOptions { split_pause_secs: 2.0, ..VadOptions::default() };
-    let at_short = VadOptions { split_pause_secs: 0.6, ..VadOptions::default() };
-    let packed = Some(PackOptions::default());
-    let cases = [
-        ("chunks end at 2 s pauses, one window each", two, at_2s.clone(), None, false),
-        ("chunks end at 2 s pauses, packed into windows", two, at_2s.clone(), packed.clone(), false),
-        ("chunks end at 0.6 s pauses, packed into windows", two, at_short.clone(), packed.clone(), false),
-        ("chunks end at 0.6 s pauses, packed, fitted audio context", two, at_short.clone(), packed.clone(), true),
-        ("chunks end at 2 s pauses, one window each, fitted audio context", two, at_2s.clone(), None, true),
-        (
-            "chunks end at 0.6 s pauses, packed, 1 worker x 2 threads",
-            ThreadPlan { workers: 1, whisper_threads: 2 },
-            at_short,
-            packed,
-            false,
-        ),
-    ];
-    let only: Option<usize> = args.get(3).and_then(|s| s.parse().ok());
-    for (k, (name, threads, vad, pack, fit)) in cases.into_iter().enumerate() {
-        if only.is_some_and(|o| o != k) {
-            continue;
-        }
-        let engine = Engine::load(model, false).unwrap();
-        let options = TranscribeOptions { threads, vad, pack, fit_audio_ctx: fit, ..TranscribeOptions::default() };
-        let transcriber = Transcriber::new(engine, options).unwrap();
-        let (t, c) = (Instant::now(), cpu_secs());
-        let mut stream = AudioStream::open(&audio).unwrap();
-        let out = transcriber.transcribe(&mut stream, Session::new("levers"), &|_| {}).unwrap();
-        let text: Vec<&str> = out.transcript.segments.iter().map(|s| s.text.as_str()).collect();
-        println!(
-            "{name}: {} windows, {} re-decoded, {:.1} s of speech, {:.1} s wall, {:.1} s CPU, WER {:.1}%",
-            out.chunks,
-            out.redecoded,
-            out.speech_secs,
-            t.elapsed().as_secs_f64(),
-            cpu_secs() - c,
-            word_error_rate(&reference, &text.join(" ")) * 100.0
-        );
-    }
+
+    let defaults = TranscribeOptions::default();
+    let threads =
+        ThreadPlan { workers: lever("workers", 2.0) as usize, whisper_threads: lever("threads", 1.0) as usize };
+    let mut options = TranscribeOptions {
+        threads,
+        vad: VadOptions { split_pause_secs: lever("pause", defaults.vad.split_pause_secs), ..defaults.vad.clone() },
+        pack: (lever("pack", 1.0) != 0.0).then(|| PackOptions {
+            max_window_secs: lever("max", PackOptions::default().max_window_secs),
+            ..PackOptions::default()
+        }),
+        fit_audio_ctx: lever("fit", 1.0) != 0.0,
+        beam_size: lever("beam", 1.0) as usize,
+        ..defaults.clone()
+    };
+    options.fallback.temperature_step = lever("step", defaults.fallback.temperature_step);
+    let load = LoadOptions { flash_attn: lever("flash", 0.0) != 0.0, ..LoadOptions::default() };
+
+    let (t, c) = (Instant::now(), cpu_secs());
+    let engine = Engine::load_with(model, &load).unwrap();
+    let transcriber = Transcriber::new(engine, options).unwrap();
+    let mut stream = AudioStream::open(&audio).unwrap();
+    let out = transcriber.transcribe(&mut stream, Session::new("levers"), &|_| {}).unwrap();
+    let text: Vec<&str> = out.transcript.segments.iter().map(|s| s.text.as_str()).collect();
+    println!(
+        "{}: {} windows, {} re-decoded, {:.1} s of speech, {:.1} s wall, {:.1} s CPU, WER {:.1}%",
+        args[3..].join(" "),
+        out.chunks,
+        out.redecoded,
+        out.speech_secs,
+        t.elapsed().as_secs_f64(),
+        cpu_secs() - c,
+        word_error_rate(&reference, &text.join(" ")) * 100.0
+    );
 }

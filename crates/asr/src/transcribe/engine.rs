@@ -28,12 +28,55 @@ pub struct DecodeOptions {
     /// Shrink the encoder's context to the chunk's length (faster on short
     /// chunks, at some risk to accuracy).
     pub fit_audio_ctx: bool,
+    /// When a decoded window is decoded again at a higher temperature.
+    pub fallback: Fallback,
 }
 
 impl Default for DecodeOptions {
     fn default() -> Self {
-        DecodeOptions { language: None, threads: 1, prompt: None, beam_size: 1, fit_audio_ctx: false }
+        DecodeOptions {
+            language: None,
+            threads: 1,
+            prompt: None,
+            beam_size: 1,
+            fit_audio_ctx: false,
+            fallback: Fallback::default(),
+        }
     }
+}
+
+/// Temperature fallback: a window whose text looks like a loop (low entropy)
+/// or is improbable (low mean log probability, unless it is likely silence)
+/// is decoded again at a higher temperature, up to 1.0.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fallback {
+    /// Temperature step between tries (0: decode once).
+    pub temperature_step: f32,
+    /// Below this entropy of the last tokens, the text counts as a loop.
+    pub entropy_threshold: f32,
+    /// Below this mean token log probability, the text counts as failed.
+    pub log_probability_threshold: f32,
+}
+
+impl Default for Fallback {
+    /// whisper.cpp's defaults, which are OpenAI's (and faster-whisper's
+    /// `temperature` steps and `log_prob_threshold`; whisper.cpp measures
+    /// loops by token entropy rather than the compression ratio).
+    fn default() -> Self {
+        Fallback { temperature_step: 0.2, entropy_threshold: 2.4, log_probability_threshold: -1.0 }
+    }
+}
+
+/// How to load a model.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Token times from cross-attention alignment (DTW), when the model's size is a known one.
+    pub dtw: bool,
+    /// whisper.cpp's flash-attention kernels (not with DTW, which needs the
+    /// attention weights). Off by default: on the CPU, tiny.en took 23-39%
+    /// more CPU time with them and its WER rose from 13.7% to 15.5% on the
+    /// 194-second peer recording (`examples/levers.rs`, `flash=1`).
+    pub flash_attn: bool,
 }
 
 /// One token as decoded.
@@ -139,6 +182,11 @@ impl Engine {
     /// With `dtw`, token times come from cross-attention alignment
     /// (more precise word times) when the model's size is a known one.
     pub fn load(path: &Path, dtw: bool) -> Result<Self, TranscribeError> {
+        Self::load_with(path, &LoadOptions { dtw, ..LoadOptions::default() })
+    }
+
+    /// Loads a ggml model with `options` (see [`Engine::load`]).
+    pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Self, TranscribeError> {
         let model_error = |message: String| TranscribeError::Model { path: path.to_path_buf(), message };
         let header = ModelHeader::read_file(path).map_err(|e| model_error(e.to_string()))?;
         let expected_min = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
@@ -151,7 +199,9 @@ impl Engine {
         let path_str = path.to_str().ok_or_else(|| model_error("the path is not UTF-8".into()))?;
         let mut params = WhisperContextParameters::default();
         params.use_gpu(false);
-        if let (true, Some(model_preset)) = (dtw, dtw_preset(&header.hparams)) {
+        // whisper.cpp turns DTW off when flash attention is on.
+        params.flash_attn(options.flash_attn && !options.dtw);
+        if let (true, Some(model_preset)) = (options.dtw, dtw_preset(&header.hparams)) {
             params.dtw_parameters(DtwParameters { mode: DtwMode::ModelPreset { model_preset }, ..Default::default() });
         }
         let context = WhisperContext::new_with_params(path_str, params)
@@ -188,6 +238,29 @@ impl std::fmt::Debug for EngineState<'_> {
     }
 }
 
+/// Encoder frames that whisper.cpp's matrix kernels (llamafile's tinyBLAS)
+/// take in one block: attention over a context that is not a multiple of it
+/// (the full 1500 frames) falls back to ggml's much slower dot products.
+const CONTEXT_ALIGN: i32 = 16;
+
+/// The encoder context (frames of 20 ms) for `samples` at 16 kHz: the whole
+/// window, or with `fit` the samples with a margin (at least 384 frames,
+/// which whisper.cpp needs); either way a multiple of [`CONTEXT_ALIGN`]
+/// when one holds all the samples, so that attention runs in the fast kernels.
+pub fn audio_context(samples: usize, n_audio_ctx: i32, fit: bool) -> i32 {
+    let needed = (samples as u64 * 50).div_ceil(16_000).min(i32::MAX as u64) as i32;
+    let wanted = if fit { needed.saturating_add(64).clamp(384.min(n_audio_ctx), n_audio_ctx) } else { n_audio_ctx };
+    let up = wanted.saturating_add(CONTEXT_ALIGN - 1) / CONTEXT_ALIGN * CONTEXT_ALIGN;
+    let down = n_audio_ctx / CONTEXT_ALIGN * CONTEXT_ALIGN;
+    if up <= n_audio_ctx {
+        up
+    } else if down >= needed {
+        down
+    } else {
+        n_audio_ctx
+    }
+}
+
 /// whisper.cpp's centiseconds to milliseconds (negative means unknown → 0).
 fn cs_to_ms(cs: i64) -> u64 {
     cs.max(0) as u64 * 10
@@ -218,6 +291,9 @@ impl EngineState<'_> {
         // No "[MUSIC]", "(applause)" and the like: they are not speech.
         params.set_suppress_nst(true);
         params.set_temperature(0.0);
+        params.set_temperature_inc(options.fallback.temperature_step.max(0.0));
+        params.set_entropy_thold(options.fallback.entropy_threshold);
+        params.set_logprob_thold(options.fallback.log_probability_threshold);
         params.set_no_speech_thold(0.6);
         let multilingual = self.engine.hparams.is_multilingual();
         let language = if multilingual { options.language.as_deref() } else { Some("en") };
@@ -226,11 +302,7 @@ impl EngineState<'_> {
         if let Some(prompt) = options.prompt.as_deref().filter(|p| !p.trim().is_empty()) {
             params.set_initial_prompt(prompt);
         }
-        if options.fit_audio_ctx {
-            // 50 encoder frames per second, with a margin; whisper.cpp needs at least a few hundred.
-            let frames = (samples.len() as u64 * 50).div_ceil(16_000) as i32 + 64;
-            params.set_audio_ctx(frames.clamp(384, self.engine.hparams.n_audio_ctx));
-        }
+        params.set_audio_ctx(audio_context(samples.len(), self.engine.hparams.n_audio_ctx, options.fit_audio_ctx));
         self.state.full(params, samples).map_err(|e| TranscribeError::Whisper(e.to_string()))?;
 
         let eot = self.engine.context.token_eot();
@@ -267,5 +339,35 @@ impl EngineState<'_> {
             Some("en".to_string())
         };
         Ok(ChunkOutput { segments, language, redecoded: 0 })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_window_gets_the_aligned_context_that_holds_it() {
+        // 29.76 s fits in 1488 frames, a multiple of 16; 30 s needs all 1500.
+        assert_eq!(audio_context(16_000 * 2976 / 100, 1500, false), 1488);
+        assert_eq!(audio_context(16_000 * 10, 1500, false), 1488);
+        assert_eq!(audio_context(16_000 * 30, 1500, false), 1500);
+    }
+
+    #[test]
+    fn a_fitted_context_has_a_margin_a_floor_and_alignment() {
+        // 10 s = 500 frames, + 64 = 564, rounded up to 576.
+        assert_eq!(audio_context(16_000 * 10, 1500, true), 576);
+        // 1 s is raised to the 384 frames whisper.cpp needs.
+        assert_eq!(audio_context(16_000, 1500, true), 384);
+        // 29 s + margin would pass 1500: the aligned 1488 still holds 1450 frames.
+        assert_eq!(audio_context(16_000 * 29, 1500, true), 1488);
+        assert_eq!(audio_context(16_000 * 30, 1500, true), 1500);
+        for samples in (0..16_000 * 31).step_by(7_919) {
+            for fit in [false, true] {
+                let ctx = audio_context(samples, 1500, fit);
+                assert!(ctx <= 1500 && (ctx as usize * 320 >= samples.min(16_000 * 30)), "{samples} {fit} {ctx}");
+            }
+        }
     }
 }

@@ -98,8 +98,13 @@ pub struct TranscribeOptions {
     pub vad: VadOptions,
     /// How chunks are packed into windows (`None`: each chunk is a window).
     pub pack: Option<PackOptions>,
-    /// Shrink the encoder's context to short chunks.
+    /// Fit the encoder's context to each window (with a margin) instead of
+    /// hearing a full 30 s: the encoder's cost follows the window's length.
+    /// On by default: on the 194-second peer recording it took 9% less CPU
+    /// time with a WER of 14.4% against 14.8% (`examples/levers.rs`, `fit=1`).
     pub fit_audio_ctx: bool,
+    /// Temperature fallback (whisper.cpp's defaults).
+    pub fallback: engine::Fallback,
 }
 
 impl Default for TranscribeOptions {
@@ -111,7 +116,8 @@ impl Default for TranscribeOptions {
             beam_size: 1,
             vad: VadOptions::default(),
             pack: Some(PackOptions::default()),
-            fit_audio_ctx: false,
+            fit_audio_ctx: true,
+            fallback: engine::Fallback::default(),
         }
     }
 }
@@ -241,6 +247,7 @@ impl Transcriber {
             prompt: self.options.prompt.clone(),
             beam_size: self.options.beam_size,
             fit_audio_ctx: self.options.fit_audio_ctx,
+            fallback: self.options.fallback,
         }
     }
 

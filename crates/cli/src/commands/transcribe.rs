@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::bail;
 use indicatif::{ProgressBar, ProgressStyle};
 use rapporteur_asr::audio::AudioStream;
-use rapporteur_asr::transcribe::engine::Engine;
+use rapporteur_asr::transcribe::engine::{Engine, Fallback, LoadOptions};
 use rapporteur_asr::transcribe::glossary::{Glossary, GlossaryError, TokenizerJson, MAX_PROMPT_TOKENS};
 use rapporteur_asr::transcribe::{ThreadPlan, TranscribeError, TranscribeOptions, Transcriber, Transcription};
 use rapporteur_captions::write::{self, OutputFormat, SegmentSink, WriteOptions};
@@ -85,13 +85,21 @@ pub struct WhisperArgs {
     #[arg(long, default_value_t = 1)]
     beam: usize,
 
-    /// Shrink Whisper's audio context to each chunk (faster, may cost accuracy).
+    /// Whisper hears full 30-second windows instead of an audio context fitted to each (slower).
     #[arg(long)]
-    fit_audio_ctx: bool,
+    full_audio_ctx: bool,
 
     /// Word times from cross-attention alignment (DTW) instead of whisper.cpp's token timestamps.
     #[arg(long)]
     dtw: bool,
+
+    /// Attention in whisper.cpp's flash-attention kernels (slower on the CPU; not with --dtw).
+    #[arg(long)]
+    flash_attn: bool,
+
+    /// Temperature step of the fallback that decodes a looping or improbable window again (0: once).
+    #[arg(long, default_value_t = 0.2)]
+    temperature_step: f32,
 }
 
 impl WhisperArgs {
@@ -113,7 +121,11 @@ impl WhisperArgs {
         let language = self.language.clone().filter(|l| l != "auto");
 
         let model = find_model(self.model.as_deref())?;
-        let engine = Engine::load(&model, self.dtw)?;
+        if !(0.0..=1.0).contains(&self.temperature_step) {
+            bail!(UsageError("--temperature-step must be between 0 and 1".into()));
+        }
+        let load = LoadOptions { dtw: self.dtw, flash_attn: self.flash_attn && !self.dtw };
+        let engine = Engine::load_with(&model, &load)?;
         let prompt = match &self.glossary {
             Some(path) => Some(glossary_prompt(path, &model, &engine)?),
             None => None,
@@ -123,7 +135,8 @@ impl WhisperArgs {
             threads: plan,
             prompt,
             beam_size: self.beam,
-            fit_audio_ctx: self.fit_audio_ctx,
+            fit_audio_ctx: !self.full_audio_ctx,
+            fallback: Fallback { temperature_step: self.temperature_step, ..Fallback::default() },
             ..TranscribeOptions::default()
         };
         let transcriber = match Transcriber::new(engine, options) {
