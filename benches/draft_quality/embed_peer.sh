@@ -5,8 +5,10 @@
 # the same thread count. The sentences are the distinct findings of the synthetic
 # meeting of scale.sh (make_findings.py), so the figures carry over to it.
 #
-# For each thread count, rapporteur runs, then sentence-transformers, then
-# rapporteur again (the machine is shared: alternating shows the drift). Each
+# For each thread count, rapporteur runs in its default precision (bf16 products
+# on CPUs with AVX-512 BF16) and in f32 (RAPPORTEUR_EMBED_PRECISION=f32), then
+# sentence-transformers, then both again (the machine is shared: alternating
+# shows the drift). Each
 # prints wall and CPU seconds (user + system of the whole process) of the
 # embedding alone, after loading the model and a warm-up batch, and sentences
 # per second of each; at the end, the lowest cosine between the two systems'
@@ -49,21 +51,26 @@ EOF
 
 echo "# $n distinct findings, batch $batch, $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-22s %7s %9s %9s %12s %12s\n' system threads wall_s cpu_s "sent/wall-s" "sent/cpu-s"
+printf '%-26s %7s %9s %9s %12s %12s\n' system threads wall_s cpu_s "sent/wall-s" "sent/cpu-s"
 row() {
-  python3 -c 'import json,sys; r=json.loads(sys.stdin.readline()); print("%-22s %7d %9.2f %9.2f %12.1f %12.1f" % (r["system"], r["threads"], r["wall_s"], r["cpu_s"], r["per_wall_s"], r["per_cpu_s"]))'
+  python3 -c 'import json,sys; r=json.loads(sys.stdin.readline()); print("%-26s %7d %9.2f %9.2f %12.1f %12.1f" % (r["system"], r["threads"], r["wall_s"], r["cpu_s"], r["per_wall_s"], r["per_cpu_s"]))'
 }
 for t in $threads; do
   RAYON_NUM_THREADS=$t "$bin" "$out/texts.json" "$batch" "$out/rapporteur.json" | tee -a "$out/runs.jsonl" | row
+  RAPPORTEUR_EMBED_PRECISION=f32 RAYON_NUM_THREADS=$t "$bin" "$out/texts.json" "$batch" "$out/rapporteur-f32.json" |
+    tee -a "$out/runs.jsonl" | row
   python3 benches/draft_quality/embed_peer.py "$model" "$out/texts.json" "$batch" "$t" "$out/st.json" 2>/dev/null |
     tee -a "$out/runs.jsonl" | row
   RAYON_NUM_THREADS=$t "$bin" "$out/texts.json" "$batch" | tee -a "$out/runs.jsonl" | row
+  RAPPORTEUR_EMBED_PRECISION=f32 RAYON_NUM_THREADS=$t "$bin" "$out/texts.json" "$batch" | tee -a "$out/runs.jsonl" | row
 done
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-python3 - "$out/rapporteur.json" "$out/st.json" <<'EOF'
+python3 - "$out/st.json" "$out/rapporteur.json" "$out/rapporteur-f32.json" <<'EOF'
 import json, math, sys
-a, b = (json.load(open(p)) for p in sys.argv[1:3])
+st = json.load(open(sys.argv[1]))
 def cos(x, y):
     return sum(p * q for p, q in zip(x, y)) / math.sqrt(sum(p * p for p in x) * sum(q * q for q in y))
-print("# lowest cosine rapporteur vs sentence-transformers over %d sentences: %.6f" % (len(a), min(cos(x, y) for x, y in zip(a, b))))
+for label, path in (("default", sys.argv[2]), ("f32", sys.argv[3])):
+    a = json.load(open(path))
+    print("# lowest cosine rapporteur (%s) vs sentence-transformers over %d sentences: %.6f" % (label, len(a), min(cos(x, y) for x, y in zip(a, st))))
 EOF

@@ -6,7 +6,9 @@
 //! Embeds the texts of a JSON list (or `N` generated sentences, default 512)
 //! and prints one JSON line: the count, wall and CPU seconds (user + system of
 //! the whole process, from /proc/self/stat) of the embedding alone (model load
-//! apart), and sentences per second of each. Threads: `RAYON_NUM_THREADS`.
+//! apart), and sentences per second of each. Threads: `RAYON_NUM_THREADS`;
+//! the linear layers' arithmetic: `RAPPORTEUR_EMBED_PRECISION` (default auto:
+//! bf16 on CPUs with AVX-512 BF16, f32 elsewhere).
 
 use std::time::Instant;
 
@@ -106,7 +108,8 @@ fn main() {
     println!(
         "{}",
         serde_json::json!({
-            "system": "rapporteur",
+            "system": format!("rapporteur {}", model.precision()),
+            "precision": model.precision(),
             "version": env!("CARGO_PKG_VERSION"),
             "threads": threads,
             "batch": batch,

@@ -6,28 +6,41 @@
 //! GELU through a scalar `erf`, and copies every head to contiguous memory
 //! twice per layer. Here the tokens of all the texts of a batch are packed
 //! one after another (no padding, so no mask), the matrix products are
-//! candle's (the `gemm` crate), and the rest are fused loops over slices
-//! (`kernels.rs`). The vectors are the same as sentence-transformers'
+//! bf16 (`rapporteur-matmul`, AVX-512 BF16) or candle's f32 (the `gemm`
+//! crate) as `precision.rs` decides, and the rest are fused loops over
+//! slices (`kernels.rs`). The vectors are the same as sentence-transformers'
 //! (checked by `tests/embeddings.rs`, cosine ≥ 0.999).
 
 use candle_core::{Device, Storage, Tensor};
 use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{Config, HiddenAct};
 use pulp::Arch;
+use rapporteur_matmul::{Format, Linear};
 
 use super::kernels;
+use super::precision::{LayerKind, Precision};
 use crate::error::{DraftError, Result};
 
-/// A linear layer: `x · weight_t + bias`.
-struct Dense {
-    /// `(in, out)`, contiguous (the checkpoint's `(out, in)` transposed once at load).
-    weight_t: Tensor,
-    bias: Vec<f32>,
-    inputs: usize,
+/// A linear layer: `x · weight_t + bias`, in f32 through candle or in a
+/// lower precision through `rapporteur-matmul` (see `precision.rs`).
+enum Dense {
+    F32 {
+        /// `(in, out)`, contiguous (the checkpoint's `(out, in)` transposed once at load).
+        weight_t: Tensor,
+        bias: Vec<f32>,
+        inputs: usize,
+    },
+    Packed(Linear),
 }
 
 impl Dense {
-    fn load(vb: &VarBuilder<'_>, names: &[&str], inputs: usize, outputs: usize) -> Result<Self> {
+    fn load(
+        vb: &VarBuilder<'_>,
+        names: &[&str],
+        inputs: usize,
+        outputs: usize,
+        format: Option<Format>,
+    ) -> Result<Self> {
         // Several checkpoint layers side by side (query, key, value) become one product.
         let mut weights = Vec::with_capacity(names.len());
         let mut bias = Vec::with_capacity(outputs * names.len());
@@ -37,15 +50,29 @@ impl Dense {
             bias.extend(p.get(outputs, "bias")?.to_vec1::<f32>()?);
         }
         let weight = Tensor::cat(&weights, 0)?;
-        Ok(Dense { weight_t: weight.t()?.contiguous()?, bias, inputs })
+        if let Some(format) = format {
+            let values = weight.flatten_all()?.to_vec1::<f32>()?;
+            let layer = Linear::new(format, &values, &bias, bias.len(), inputs)
+                .map_err(|e| DraftError::Inference(e.to_string()))?;
+            return Ok(Dense::Packed(layer));
+        }
+        Ok(Dense::F32 { weight_t: weight.t()?.contiguous()?, bias, inputs })
     }
 
     /// `rows` rows of `x` through the layer, into `y` (reused between calls:
     /// fresh multi-megabyte buffers cost page faults on every layer).
     fn forward(&self, x: &[f32], rows: usize, y: &mut Vec<f32>, arch: Arch) -> Result<()> {
-        let input = Tensor::from_slice(&x[..rows * self.inputs], (rows, self.inputs), &Device::Cpu)?;
-        let product = input.matmul(&self.weight_t)?;
-        let width = self.bias.len();
+        let (weight_t, bias, inputs) = match self {
+            Dense::F32 { weight_t, bias, inputs } => (weight_t, bias, *inputs),
+            Dense::Packed(layer) => {
+                y.clear();
+                y.resize(rows * layer.outputs(), 0.0);
+                return layer.forward(x, rows, y).map_err(|e| DraftError::Inference(e.to_string()));
+            }
+        };
+        let input = Tensor::from_slice(&x[..rows * inputs], (rows, inputs), &Device::Cpu)?;
+        let product = input.matmul(weight_t)?;
+        let width = bias.len();
         let (storage, layout) = product.storage_and_layout();
         let Storage::Cpu(cpu) = &*storage else {
             return Err(DraftError::Inference("matrix product left the CPU".to_string()));
@@ -56,7 +83,7 @@ impl Dense {
         };
         y.clear();
         y.resize(rows * width, 0.0);
-        arch.dispatch(|| kernels::add_bias_from(y, src, &self.bias));
+        arch.dispatch(|| kernels::add_bias_from(y, src, bias));
         Ok(())
     }
 }
@@ -112,8 +139,9 @@ fn shape_error(message: String) -> DraftError {
 }
 
 impl Encoder {
-    /// Loads the weights of a BERT checkpoint (with or without a `bert.` prefix).
-    pub(crate) fn load(vb: VarBuilder<'_>, config: &Config) -> Result<Self> {
+    /// Loads the weights of a BERT checkpoint (with or without a `bert.`
+    /// prefix), the linear layers packed for `precision`.
+    pub(crate) fn load(vb: VarBuilder<'_>, config: &Config, precision: Precision) -> Result<Self> {
         let vb = if vb.contains_tensor("bert.embeddings.word_embeddings.weight") { vb.pp("bert") } else { vb };
         let h = config.hidden_size;
         if config.num_attention_heads == 0 || h % config.num_attention_heads != 0 {
@@ -138,11 +166,29 @@ impl Encoder {
             let l = vb.pp(format!("encoder.layer.{i}"));
             let a = l.pp("attention");
             layers.push(Layer {
-                qkv: Dense::load(&a.pp("self"), &["query", "key", "value"], h, h)?,
-                attention_out: Dense::load(&a.pp("output"), &["dense"], h, h)?,
+                qkv: Dense::load(&a.pp("self"), &["query", "key", "value"], h, h, precision.format(LayerKind::Qkv))?,
+                attention_out: Dense::load(
+                    &a.pp("output"),
+                    &["dense"],
+                    h,
+                    h,
+                    precision.format(LayerKind::AttentionOut),
+                )?,
                 attention_norm: Norm::load(&a.pp("output").pp("LayerNorm"), h, config.layer_norm_eps)?,
-                intermediate: Dense::load(&l.pp("intermediate"), &["dense"], h, config.intermediate_size)?,
-                output: Dense::load(&l.pp("output"), &["dense"], config.intermediate_size, h)?,
+                intermediate: Dense::load(
+                    &l.pp("intermediate"),
+                    &["dense"],
+                    h,
+                    config.intermediate_size,
+                    precision.format(LayerKind::Intermediate),
+                )?,
+                output: Dense::load(
+                    &l.pp("output"),
+                    &["dense"],
+                    config.intermediate_size,
+                    h,
+                    precision.format(LayerKind::Output),
+                )?,
                 output_norm: Norm::load(&l.pp("output").pp("LayerNorm"), h, config.layer_norm_eps)?,
             });
         }

@@ -72,6 +72,18 @@ pub(crate) fn model_id(dir: &Path) -> Result<String> {
     Ok(id)
 }
 
+/// The cache id of vectors computed by model `model_id` with the linear
+/// layers in `precision` (`Precision::effective`): f32 and int8 vectors
+/// differ in the fourth digit and must not answer for each other. f32 keeps
+/// the bare model id, so caches written before the precision existed stay valid.
+pub(crate) fn cache_id(model_id: &str, precision: &str) -> String {
+    if precision == "f32" {
+        model_id.to_string()
+    } else {
+        format!("{model_id}-{precision}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,5 +100,12 @@ mod tests {
         let b = model_id(dir.path()).unwrap();
         assert_ne!(a, b);
         assert_eq!(b, hash(dir.path()).unwrap());
+    }
+
+    #[test]
+    fn precision_is_part_of_the_cache_id() {
+        assert_eq!(cache_id("abc", "f32"), "abc");
+        assert_ne!(cache_id("abc", "int8"), cache_id("abc", "f32"));
+        assert_ne!(cache_id("abc", "int8"), cache_id("abc", "int8-int8-int8-bf16"));
     }
 }

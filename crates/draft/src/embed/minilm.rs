@@ -10,6 +10,7 @@ use tokenizers::{Tokenizer, TruncationParams};
 
 use super::bert::Encoder;
 use super::pooling::{PoolingMode, SentenceConfig};
+use super::precision::Precision;
 use crate::error::{DraftError, Result};
 
 /// Texts per forward pass. Texts are packed without padding, so the batch
@@ -26,6 +27,7 @@ pub struct SentenceModel {
     tokenizer: Tokenizer,
     config: SentenceConfig,
     dim: usize,
+    precision: Precision,
 }
 
 impl std::fmt::Debug for SentenceModel {
@@ -34,6 +36,7 @@ impl std::fmt::Debug for SentenceModel {
             .field("dir", &self.dir)
             .field("config", &self.config)
             .field("dim", &self.dim)
+            .field("precision", &self.precision.effective())
             .finish()
     }
 }
@@ -44,8 +47,15 @@ fn model_error(dir: &Path, message: impl Into<String>) -> DraftError {
 
 impl SentenceModel {
     /// Loads `model.safetensors`, `config.json`, `tokenizer.json` and the
-    /// pooling configuration from `dir`.
+    /// pooling configuration from `dir`, in the precision
+    /// `RAPPORTEUR_EMBED_PRECISION` asks for (default: auto).
     pub fn load(dir: &Path) -> Result<Self> {
+        Self::load_with(dir, Precision::from_env()?)
+    }
+
+    /// [`SentenceModel::load`] in the given precision (layers the CPU cannot
+    /// run in it stay f32).
+    pub fn load_with(dir: &Path, precision: Precision) -> Result<Self> {
         let config_path = dir.join("config.json");
         let config_text = std::fs::read_to_string(&config_path).map_err(|e| DraftError::io(&config_path, e))?;
         let config: Config = serde_json::from_str(&config_text)
@@ -68,9 +78,10 @@ impl SentenceModel {
         let bytes = std::fs::read(&weights).map_err(|e| DraftError::io(&weights, e))?;
         let vb = VarBuilder::from_buffered_safetensors(bytes, DType::F32, &device)
             .map_err(|e| model_error(dir, format!("model.safetensors: {e}")))?;
-        let model = Encoder::load(vb, &config).map_err(|e| model_error(dir, format!("model.safetensors: {e}")))?;
+        let model =
+            Encoder::load(vb, &config, precision).map_err(|e| model_error(dir, format!("model.safetensors: {e}")))?;
         let dim = model.hidden();
-        Ok(SentenceModel { dir: dir.to_path_buf(), model, tokenizer, config: sentence, dim })
+        Ok(SentenceModel { dir: dir.to_path_buf(), model, tokenizer, config: sentence, dim, precision })
     }
 
     /// Vector length (384 for all-MiniLM-L6-v2).
@@ -81,6 +92,11 @@ impl SentenceModel {
     /// Pooling and normalisation in use.
     pub fn sentence_config(&self) -> SentenceConfig {
         self.config
+    }
+
+    /// The linear layers' arithmetic on this CPU ([`Precision::effective`]).
+    pub fn precision(&self) -> String {
+        self.precision.effective()
     }
 
     /// The model directory.

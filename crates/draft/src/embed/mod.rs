@@ -9,6 +9,7 @@ mod kernels;
 mod locate;
 mod minilm;
 mod pooling;
+mod precision;
 mod tfidf;
 mod vectors;
 
@@ -18,6 +19,7 @@ pub use cache::{text_key, EmbeddingCache};
 pub use locate::{is_model_dir, locate, pip_package_dir, ModelLocation, ENV_VAR, LOCAL_DIR, PIP_MODULE};
 pub use minilm::{SentenceModel, DEFAULT_BATCH};
 pub use pooling::{PoolingMode, SentenceConfig};
+pub use precision::{Precision, PRECISION_ENV};
 pub use tfidf::{terms, TfIdf};
 pub use vectors::{dot, SparseVector, Vectors};
 
@@ -73,6 +75,7 @@ enum Backend {
     Model {
         location: ModelLocation,
         model_id: String,
+        precision: Precision,
         dim: usize,
         // Boxed: the loaded model is large, the TF-IDF variant small.
         model: Option<Box<SentenceModel>>,
@@ -125,14 +128,17 @@ impl Embedder {
         let backend = if options.force_tfidf {
             Backend::TfIdf { reason: "TF-IDF requested".to_string(), fitted: None }
         } else {
-            match locate(options.model_dir.as_deref()) {
-                Ok(location) => match (model_id(&location.dir), hidden_size(&location.dir)) {
-                    (Ok(model_id), Ok(dim)) => Backend::Model { location, model_id, dim, model: None, cache: None },
+            match (locate(options.model_dir.as_deref()), Precision::from_env()) {
+                (_, Err(e)) => Backend::TfIdf { reason: e.to_string(), fitted: None },
+                (Ok(location), Ok(precision)) => match (model_id(&location.dir), hidden_size(&location.dir)) {
+                    (Ok(model_id), Ok(dim)) => {
+                        Backend::Model { location, model_id, precision, dim, model: None, cache: None }
+                    }
                     (Err(e), _) | (_, Err(e)) => {
                         Backend::TfIdf { reason: format!("model unreadable: {e}"), fitted: None }
                     }
                 },
-                Err(looked) => Backend::TfIdf {
+                (Err(looked), Ok(_)) => Backend::TfIdf {
                     reason: format!("all-MiniLM-L6-v2 not installed (looked in: {})", looked.join("; ")),
                     fitted: None,
                 },
@@ -144,9 +150,14 @@ impl Embedder {
     /// Which backend is in use and why.
     pub fn info(&self) -> BackendInfo {
         match &self.backend {
-            Backend::Model { location, model_id, .. } => BackendInfo {
+            Backend::Model { location, model_id, precision, .. } => BackendInfo {
                 name: "all-MiniLM-L6-v2".to_string(),
-                detail: format!("{} (found by {}, id {model_id})", location.dir.display(), location.found_by),
+                detail: format!(
+                    "{} (found by {}, id {model_id}, {} products)",
+                    location.dir.display(),
+                    location.found_by,
+                    precision.effective()
+                ),
             },
             Backend::TfIdf { reason, .. } => BackendInfo { name: "tfidf".to_string(), detail: reason.clone() },
         }
@@ -173,11 +184,12 @@ impl Embedder {
                 self.stats.computed += texts.len();
                 Ok(model.vectors(texts))
             }
-            Backend::Model { location, model_id, dim, model, cache } => {
+            Backend::Model { location, model_id, precision, dim, model, cache } => {
                 let dim = *dim;
                 if cache.is_none() {
                     if let Some(dir) = &self.options.cache_dir {
-                        *cache = Some(EmbeddingCache::open(dir, model_id, dim)?);
+                        let id = fingerprint::cache_id(model_id, &precision.effective());
+                        *cache = Some(EmbeddingCache::open(dir, &id, dim)?);
                     }
                 }
                 let mut rows: Vec<Option<Vec<f32>>> =
@@ -187,7 +199,7 @@ impl Embedder {
                 self.stats.computed += missing.len();
                 if !missing.is_empty() {
                     if model.is_none() {
-                        *model = Some(Box::new(SentenceModel::load(&location.dir)?));
+                        *model = Some(Box::new(SentenceModel::load_with(&location.dir, *precision)?));
                     }
                     let Some(m) = model.as_ref() else {
                         return Err(DraftError::Inference("model not loaded".to_string()));
