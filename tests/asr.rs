@@ -12,6 +12,7 @@ use std::process::{Command, Output};
 
 use rapporteur_asr::audio::AudioStream;
 use rapporteur_asr::transcribe::engine::Engine;
+use rapporteur_asr::transcribe::guards::normalize;
 use rapporteur_asr::transcribe::{ThreadPlan, TranscribeOptions, Transcriber, Transcription};
 use rapporteur_asr::wer::word_error_rate;
 use rapporteur_core::{Session, Source, Timing};
@@ -483,7 +484,8 @@ fn cli_more_bad_inputs() {
             || err.contains("corrupt.flac: error: truncated: the header declares"),
         "{err}"
     );
-    let good_text = fs::read_to_string(out_dir.join("short.txt")).unwrap().to_lowercase();
+    // Compared without punctuation: whether Whisper writes "good morning, and" depends on its context.
+    let good_text = normalize(&fs::read_to_string(out_dir.join("short.txt")).unwrap());
     assert!(good_text.contains("good morning and welcome"), "{err}\n{good_text}");
 
     let random = dir.path().join("random.bin");
