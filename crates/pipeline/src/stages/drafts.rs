@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use rapporteur_draft::embed::{locate, EmbedOptions, Embedder};
+use rapporteur_draft::embed::{locate, EmbedOptions, Embedder, Precision};
 use rapporteur_draft::render::{self, Format};
 use rapporteur_draft::{DraftOptions, Meeting};
 use rapporteur_extract::Tracks;
@@ -80,7 +80,11 @@ impl DraftStage {
         }
         match locate(self.embed.model_dir.as_deref()) {
             Ok(location) => {
-                let mut parts = vec![location.dir.display().to_string()];
+                // The arithmetic the encoder will run in on this CPU (bf16 and
+                // f32 vectors differ slightly), so changing
+                // RAPPORTEUR_EMBED_PRECISION redoes the drafts.
+                let precision = Precision::from_env().map_or_else(|e| e.to_string(), |p| p.effective());
+                let mut parts = vec![location.dir.display().to_string(), format!("precision:{precision}")];
                 for name in
                     ["config.json", "tokenizer.json", "1_Pooling/config.json", "modules.json", "model.safetensors"]
                 {
