@@ -11,16 +11,10 @@
 
 use std::time::Instant;
 
-use rapporteur_draft::embed::{locate, Precision, SentenceModel, DEFAULT_BATCH};
+use rapporteur_draft::embed::{Precision, SentenceModel, DEFAULT_BATCH};
 
-/// User + system CPU seconds of this process (all threads), Linux only.
-fn cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return f64::NAN };
-    let Some(rest) = stat.rfind(')').map(|i| &stat[i + 2..]) else { return f64::NAN };
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(f64::NAN);
-    (ticks(11) + ticks(12)) / 100.0
-}
+mod support;
+use support::{cpu_seconds, model_dir, or_exit};
 
 fn cosine(a: &[f32], b: &[f32]) -> f64 {
     let dot: f64 = a.iter().zip(b).map(|(x, y)| *x as f64 * *y as f64).sum();
@@ -61,10 +55,7 @@ fn main() {
     }
     let plans: Vec<String> =
         if args.len() > 2 { args[2..].to_vec() } else { ["f32", "bf16", "int8"].map(String::from).to_vec() };
-    let Ok(location) = locate(Some(std::path::Path::new("models/all-MiniLM-L6-v2"))) else {
-        eprintln!("model not installed: run scripts/install-embeddings.sh");
-        std::process::exit(2);
-    };
+    let dir = model_dir();
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
     println!("# {} texts, batch {DEFAULT_BATCH}", texts.len());
     println!(
@@ -80,22 +71,10 @@ fn main() {
                 std::process::exit(2);
             }
         };
-        let model = match SentenceModel::load_with(&location.dir, precision) {
-            Ok(m) => m,
-            Err(e) => {
-                eprintln!("{e}");
-                std::process::exit(1);
-            }
-        };
+        let model = or_exit(SentenceModel::load_with(&dir, precision), 1);
         let _ = model.embed(&refs[..refs.len().min(64)], DEFAULT_BATCH);
         let (c0, w0) = (cpu_seconds(), Instant::now());
-        let vectors = match model.embed(&refs, DEFAULT_BATCH) {
-            Ok(v) => v,
-            Err(e) => {
-                eprintln!("{e}");
-                std::process::exit(1);
-            }
-        };
+        let vectors = or_exit(model.embed(&refs, DEFAULT_BATCH), 1);
         let (cpu, _wall) = (cpu_seconds() - c0, w0.elapsed());
         let (st_min, st_p, st_mean) = summary(vectors.iter().zip(&reference).map(|(a, b)| cosine(a, b)).collect());
         let base = f32_vectors.get_or_insert_with(|| vectors.clone());

@@ -12,18 +12,10 @@
 
 use std::time::Instant;
 
-use rapporteur_draft::embed::{locate, SentenceModel, DEFAULT_BATCH};
+use rapporteur_draft::embed::{SentenceModel, DEFAULT_BATCH};
 
-/// User + system CPU seconds of this process (all threads), Linux only.
-fn cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return f64::NAN };
-    // Fields after the command name (which is in parentheses and may hold spaces).
-    let Some(rest) = stat.rfind(')').map(|i| &stat[i + 2..]) else { return f64::NAN };
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name; USER_HZ is 100 on Linux.
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(f64::NAN);
-    (ticks(11) + ticks(12)) / 100.0
-}
+mod support;
+use support::{cpu_seconds, model_dir, or_exit};
 
 fn generated(n: usize) -> Vec<String> {
     let words = [
@@ -70,30 +62,15 @@ fn main() {
         a => generated(a.and_then(|a| a.parse().ok()).unwrap_or(512)),
     };
     let batch: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(DEFAULT_BATCH);
-    let Ok(location) = locate(Some(std::path::Path::new("models/all-MiniLM-L6-v2"))) else {
-        eprintln!("model not installed: run scripts/install-embeddings.sh");
-        std::process::exit(2);
-    };
+    let dir = model_dir();
     let (c0, w0) = (cpu_seconds(), Instant::now());
-    let model = match SentenceModel::load(&location.dir) {
-        Ok(m) => m,
-        Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(1);
-        }
-    };
+    let model = or_exit(SentenceModel::load(&dir), 1);
     let (load_cpu, load_wall) = (cpu_seconds() - c0, w0.elapsed().as_secs_f64());
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
     // Warm-up on a few texts (first-call allocations, thread start), as the peer does.
     let _ = model.embed(&refs[..refs.len().min(64)], batch);
     let (c0, w0) = (cpu_seconds(), Instant::now());
-    let vectors = match model.embed(&refs, batch) {
-        Ok(v) => v,
-        Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(1);
-        }
-    };
+    let vectors = or_exit(model.embed(&refs, batch), 1);
     let (cpu, wall) = (cpu_seconds() - c0, w0.elapsed().as_secs_f64());
     if let Some(path) = args.get(2) {
         let head: Vec<&Vec<f32>> = vectors.iter().take(200).collect();
