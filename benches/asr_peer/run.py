@@ -115,7 +115,8 @@ def main():
     models = Path(args.models)
     f16, q8 = models / "ggml-tiny.en.bin", models / "ggml-tiny.en-q8_0.bin"
     # (name, model, extra arguments): the default first, then one lever at a time. Every
-    # configuration packs the speech into windows of up to 30 s (crates/asr/src/transcribe/window.rs).
+    # configuration packs the speech into windows of up to 30 s (crates/asr/src/transcribe/window.rs)
+    # and, but for --no-context, primes each window with the previous one's text in runs of four.
     ours = [
         ("rapporteur f16, 2 workers x 1 thread, beam 1 (default)", f16, []),
         ("rapporteur q8_0, 2 workers x 1 thread, beam 1", q8, []),
@@ -124,6 +125,8 @@ def main():
         ("rapporteur q8_0, 2 x 1, beam 5", q8, ["--beam", "5"]),
         ("rapporteur f16, 2 x 1, beam 1, --flash-attn", f16, ["--flash-attn"]),
         ("rapporteur f16, 2 x 1, beam 1, --temperature-step 0", f16, ["--temperature-step", "0"]),
+        ("rapporteur q8_0, 2 x 1, beam 4", q8, ["--beam", "4"]),
+        ("rapporteur f16, 2 x 1, beam 1, --no-context", f16, ["--no-context"]),
     ]
     if args.rapporteur_configs != "all":
         wanted = args.rapporteur_configs.split(",")

@@ -27,7 +27,7 @@ the output order more than the content. ROUGE-1, ROUGE-Lsum, redundancy and
 coverage do not depend on the order, ROUGE-2 only through bigrams spanning
 two texts.
 
---subset NAME=TRACK,TRACK (repeatable) reports the figures over those tracks
+--subset NAME=TRACK,TRACK (repeatable; TRACK;TRACK when labels have commas) reports the figures over those tracks
 too (coverage then over the sessions with findings in them), e.g. a
 development half and a held-out half of the meeting.
 
@@ -286,7 +286,12 @@ def main():
     subsets = [("all", sorted(refs))]
     for spec in args.subset:
         name, _, tracks = spec.partition("=")
-        chosen = [t.strip() for t in tracks.split(",") if t.strip()]
+        # Tracks are separated by commas, or by semicolons when a label has commas;
+        # one whole label (commas and all) is one track.
+        if tracks.strip() in refs:
+            chosen = [tracks.strip()]
+        else:
+            chosen = [t.strip() for t in tracks.split(";" if ";" in tracks else ",") if t.strip()]
         missing = [t for t in chosen if t not in refs]
         if missing:
             sys.exit(f"draft_quality: --subset {spec}: no reference messages for {missing}")

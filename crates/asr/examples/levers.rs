@@ -14,7 +14,8 @@
 //! - `pause=0.6`: pause (s) that ends a speech chunk;
 //! - `pack=1`: chunks packed into windows;
 //! - `max=30`: longest window (s);
-//! - `beam=1`: beam size.
+//! - `beam=1`: beam size;
+//! - `run=4`: windows decoded in order with the previous one's text as context (1: none).
 
 use std::path::Path;
 use std::time::Instant;
@@ -37,7 +38,7 @@ fn cpu_secs() -> f64 {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() < 3 {
-        eprintln!("usage: levers MODEL RECORDING.json [workers=2 threads=1 flash=0 fit=1 step=0.2 pause=0.6 pack=1 max=30 beam=1]");
+        eprintln!("usage: levers MODEL RECORDING.json [workers=2 threads=1 flash=0 fit=1 step=0.2 pause=0.6 pack=1 max=30 beam=1 run=4]");
         std::process::exit(2);
     }
     let (model, recording) = (Path::new(&args[1]), Path::new(&args[2]));
@@ -66,6 +67,7 @@ fn main() {
         }),
         fit_audio_ctx: lever("fit", 1.0) != 0.0,
         beam_size: lever("beam", 1.0) as usize,
+        context_run: lever("run", defaults.context_run as f32) as usize,
         ..defaults.clone()
     };
     options.fallback.temperature_step = lever("step", defaults.fallback.temperature_step);

@@ -23,6 +23,9 @@ pub struct DecodeOptions {
     pub threads: usize,
     /// Text the decoder is primed with (glossary terms).
     pub prompt: Option<String>,
+    /// Tokens of what was said just before this chunk (text and timestamp
+    /// tokens, as decoded), read after the prompt: see [`super::context`].
+    pub context: Vec<i32>,
     /// 1 for greedy decoding, more for beam search.
     pub beam_size: usize,
     /// Shrink the encoder's context to the chunk's length (faster on short
@@ -38,6 +41,7 @@ impl Default for DecodeOptions {
             language: None,
             threads: 1,
             prompt: None,
+            context: Vec::new(),
             beam_size: 1,
             fit_audio_ctx: false,
             fallback: Fallback::default(),
@@ -82,6 +86,8 @@ pub struct LoadOptions {
 /// One token as decoded.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawToken {
+    /// Its id in the model's vocabulary.
+    pub id: i32,
     /// Its bytes (a token may hold part of a character).
     pub bytes: Vec<u8>,
     /// Start, ms from the chunk's start.
@@ -220,6 +226,13 @@ impl Engine {
         Ok(EngineState { engine: self, state })
     }
 
+    /// Whether a decoded token carries what was said: text, or the
+    /// timestamps between segments (not control tokens such as the end of
+    /// text or the language).
+    pub fn is_context_token(&self, id: i32) -> bool {
+        id < self.context.token_eot() || id >= self.context.token_beg()
+    }
+
     /// Token ids of `text` by whisper.cpp's own tokenizer (greedy longest match).
     pub fn tokenize(&self, text: &str, max: usize) -> Result<Vec<i32>, TranscribeError> {
         self.context.tokenize(text, max).map_err(|e| TranscribeError::Whisper(e.to_string()))
@@ -307,7 +320,17 @@ impl EngineState<'_> {
         let language = if multilingual { options.language.as_deref() } else { Some("en") };
         params.set_language(Some(language.unwrap_or("auto")));
         params.set_detect_language(false);
-        if let Some(prompt) = options.prompt.as_deref().filter(|p| !p.trim().is_empty()) {
+        let prompt = options.prompt.as_deref().filter(|p| !p.trim().is_empty());
+        // whisper.cpp reads either a text prompt or prompt tokens; with
+        // context, the glossary's tokens go first and the context after them.
+        let mut prompt_tokens = Vec::new();
+        if !options.context.is_empty() {
+            if let Some(prompt) = prompt {
+                prompt_tokens = self.engine.tokenize(prompt, 4096)?;
+            }
+            prompt_tokens.extend_from_slice(&options.context);
+            params.set_tokens(&prompt_tokens);
+        } else if let Some(prompt) = prompt {
             params.set_initial_prompt(prompt);
         }
         params.set_audio_ctx(audio_context(samples.len(), self.engine.hparams.n_audio_ctx, options.fit_audio_ctx));
@@ -323,6 +346,7 @@ impl EngineState<'_> {
                 let data = token.token_data();
                 let bytes = token.to_bytes().map(<[u8]>::to_vec).unwrap_or_default();
                 tokens.push(RawToken {
+                    id: token.token_id(),
                     bytes,
                     start_ms: cs_to_ms(data.t0).min(chunk_ms),
                     end_ms: cs_to_ms(data.t1).min(chunk_ms),

@@ -3,13 +3,16 @@
 //! The recording is decoded as a stream, cut at pauses into chunks ([`vad`]),
 //! the chunks packed into windows of up to 30 s ([`window`]), and the windows
 //! decoded in parallel by a pool of workers, each with its own whisper.cpp
-//! state ([`engine`]). Each window is decoded on its own (no text carried
-//! over), its segments pass the
+//! state ([`engine`]). Windows are decoded in runs of a few consecutive
+//! ones ([`RUN_WINDOWS`]): within a run the text of one window primes the
+//! next ([`context`]), runs are decoded in parallel, so the output does not
+//! depend on which worker took what. Each window's segments pass the
 //! hallucination and repetition [`guards`], and their words get times on the
 //! recording's timeline ([`words`]). Segments are then grouped into
 //! paragraphs that break at pauses ([`assemble`]).
 
 pub mod assemble;
+pub mod context;
 pub mod engine;
 pub mod glossary;
 pub mod guards;
@@ -105,6 +108,11 @@ pub struct TranscribeOptions {
     pub fit_audio_ctx: bool,
     /// Temperature fallback (whisper.cpp's defaults).
     pub fallback: engine::Fallback,
+    /// Windows decoded in order by one worker, each primed with the text of
+    /// the one before it: words cut at a window's start, names and recurring
+    /// terms are heard in context. 1: every window on its own. Default
+    /// [`RUN_WINDOWS`].
+    pub context_run: usize,
 }
 
 impl Default for TranscribeOptions {
@@ -118,9 +126,21 @@ impl Default for TranscribeOptions {
             pack: Some(PackOptions::default()),
             fit_audio_ctx: true,
             fallback: engine::Fallback::default(),
+            context_run: RUN_WINDOWS,
         }
     }
 }
+
+/// Changes when the same options would decode the same audio to other
+/// words (a cached transcript from an older decoder is then redone).
+/// 2: the previous window's text is carried as context within runs.
+pub const DECODING_REVISION: u32 = 2;
+
+/// Consecutive windows decoded in order by one worker, with context
+/// carried, (about two minutes of speech): long enough that most windows have
+/// the one before them as context, short enough that a 3-minute recording
+/// still keeps two workers busy.
+pub const RUN_WINDOWS: usize = 4;
 
 /// A transcript and how it was made.
 #[derive(Debug, Clone)]
@@ -245,6 +265,7 @@ impl Transcriber {
             language,
             threads: self.options.threads.whisper_threads,
             prompt: self.options.prompt.clone(),
+            context: Vec::new(),
             beam_size: self.options.beam_size,
             fit_audio_ctx: self.options.fit_audio_ctx,
             fallback: self.options.fallback,
@@ -269,7 +290,7 @@ impl Transcriber {
 
         // A multilingual model without a language hears the first chunk in
         // "auto" mode; the language found there is used for the whole recording.
-        let mut results: Vec<(Chunk, ChunkOutput)> = Vec::new();
+        let mut results: Vec<Decoded> = Vec::new();
         let mut language = self.options.language.clone();
         if language.is_none() && self.engine.hparams().is_multilingual() {
             if let Some(first) = source.next() {
@@ -277,7 +298,7 @@ impl Transcriber {
                 let output = decode_chunk(&mut self.engine.state()?, &first, &self.decode_options(None))?;
                 language = output.language.clone();
                 progress(first.end_ms() as f64 / 1000.0);
-                results.push((first, output));
+                results.push(Decoded::guarded(first, output, &self.engine));
             }
         }
         if !self.engine.hparams().is_multilingual() {
@@ -285,54 +306,70 @@ impl Transcriber {
         }
 
         let options = self.decode_options(language.clone());
+        let run_length = self.options.context_run.max(1);
+        let carrier = match run_length > 1 {
+            true => Some(context::Carrier::new(&self.engine, options.prompt.as_deref())?),
+            false => None,
+        };
         let done_ms = AtomicU64::new(0);
         let source = Mutex::new(source);
-        let pulled = std::iter::from_fn(|| source.lock().ok().and_then(|mut s| s.next()));
-        let decoded: Vec<Result<(Chunk, ChunkOutput), TranscribeError>> = self.pool.install(|| {
-            pulled
-                .par_bridge()
+        // Runs of consecutive windows (a decoding error ends a run).
+        let runs = std::iter::from_fn(|| {
+            let mut source = source.lock().ok()?;
+            let mut run = Vec::new();
+            while run.len() < run_length {
+                match source.next() {
+                    Some(Ok(chunk)) => run.push(Ok(chunk)),
+                    Some(Err(e)) => {
+                        run.push(Err(e));
+                        break;
+                    }
+                    None => break,
+                }
+            }
+            (!run.is_empty()).then_some(run)
+        });
+        let decoded: Vec<Result<Vec<Decoded>, TranscribeError>> = self.pool.install(|| {
+            runs.par_bridge()
                 .map_init(
                     || self.engine.state(),
-                    |state, chunk| {
-                        let chunk = chunk?;
+                    |state, run| {
                         let state = state.as_mut().map_err(|e| TranscribeError::Whisper(e.to_string()))?;
-                        let output = decode_chunk(state, &chunk, &options)?;
-                        let end = chunk.end_ms();
-                        let previous = done_ms.fetch_max(end, Ordering::Relaxed);
-                        progress(previous.max(end) as f64 / 1000.0);
-                        Ok((chunk, output))
+                        let mut previous: Vec<i32> = Vec::new();
+                        let mut out = Vec::with_capacity(run.len());
+                        for chunk in run {
+                            let chunk = chunk?;
+                            let context = carrier.map(|c| c.context(&previous)).unwrap_or_default();
+                            let options = DecodeOptions { context, ..options.clone() };
+                            let output = decode_chunk(state, &chunk, &options)?;
+                            let mut decoded = Decoded::guarded(chunk, output, &self.engine);
+                            previous = std::mem::take(&mut decoded.context);
+                            let end = decoded.chunk.end_ms();
+                            let before = done_ms.fetch_max(end, Ordering::Relaxed);
+                            progress(before.max(end) as f64 / 1000.0);
+                            out.push(decoded);
+                        }
+                        Ok(out)
                     },
                 )
                 .collect()
         });
-        for result in decoded {
-            results.push(result?);
+        for run in decoded {
+            results.extend(run?);
         }
-        results.sort_by_key(|(chunk, _)| chunk.index);
+        results.sort_by_key(|d| d.chunk.index);
 
         let source = source.into_inner().map_err(|_| TranscribeError::Whisper("a worker panicked".into()))?;
         let audio_secs = source.stream.samples_read() as f64 / 16_000.0;
         let warnings = source.stream.take_warnings();
-        let speech_secs = results.iter().map(|(c, _)| c.duration_ms()).sum::<u64>() as f64 / 1000.0;
+        let speech_secs = results.iter().map(|d| d.chunk.duration_ms()).sum::<u64>() as f64 / 1000.0;
         let chunks = results.len();
-        let redecoded = results.iter().map(|(_, o)| o.redecoded).sum();
+        let redecoded = results.iter().map(|d| d.redecoded).sum();
         let mut report = GuardReport::default();
         let mut placed = Vec::new();
-        for (chunk, output) in results {
-            let candidates: Vec<Candidate> = output
-                .segments
-                .iter()
-                .map(|s| Candidate {
-                    start_ms: s.start_ms,
-                    end_ms: s.end_ms,
-                    words: words::words_from_tokens(&s.tokens, s.end_ms),
-                    no_speech_probability: s.no_speech_probability,
-                    average_log_probability: s.average_log_probability(),
-                })
-                .collect();
-            let (kept, chunk_report) = guards::apply(candidates);
-            report.add(chunk_report);
-            placed.extend(assemble::place(&chunk, kept));
+        for decoded in results {
+            report.add(decoded.report);
+            placed.extend(assemble::place(&decoded.chunk, decoded.kept));
         }
         let mut session = session;
         if session.language.is_none() {
@@ -341,6 +378,47 @@ impl Transcriber {
         let mut transcript = Transcript::new(session);
         transcript.segments = assemble::paragraphs(placed, &assemble::ParagraphOptions::default());
         Ok(Transcription { transcript, language, audio_secs, speech_secs, chunks, redecoded, guards: report, warnings })
+    }
+}
+
+/// A window decoded and checked by the guards.
+struct Decoded {
+    chunk: Chunk,
+    kept: Vec<Candidate>,
+    report: GuardReport,
+    redecoded: usize,
+    /// The kept segments' tokens, the next window's context: a loop or an
+    /// invented phrase the guards removed is not passed on, and nothing is
+    /// after a loop.
+    context: Vec<i32>,
+}
+
+impl Decoded {
+    fn guarded(chunk: Chunk, output: ChunkOutput, engine: &Engine) -> Self {
+        let candidates: Vec<Candidate> = output
+            .segments
+            .iter()
+            .map(|s| Candidate {
+                start_ms: s.start_ms,
+                end_ms: s.end_ms,
+                words: words::words_from_tokens(&s.tokens, s.end_ms),
+                no_speech_probability: s.no_speech_probability,
+                average_log_probability: s.average_log_probability(),
+            })
+            .collect();
+        let (kept, report) = guards::apply(candidates);
+        let context = if report.repetitions > 0 {
+            Vec::new()
+        } else {
+            output
+                .segments
+                .iter()
+                .filter(|s| kept.iter().any(|k| k.start_ms == s.start_ms))
+                .flat_map(|s| s.tokens.iter().map(|t| t.id))
+                .filter(|&id| engine.is_context_token(id))
+                .collect()
+        };
+        Decoded { chunk, kept, report, redecoded: output.redecoded, context }
     }
 }
 

@@ -82,6 +82,7 @@ mod tests {
 
     fn token(text: &[u8], start: u64, end: u64, special: bool) -> RawToken {
         RawToken {
+            id: 0,
             bytes: text.to_vec(),
             start_ms: start,
             end_ms: end,

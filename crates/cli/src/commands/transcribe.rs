@@ -10,7 +10,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rapporteur_asr::audio::AudioStream;
 use rapporteur_asr::transcribe::engine::{Engine, Fallback, LoadOptions};
 use rapporteur_asr::transcribe::glossary::{Glossary, GlossaryError, TokenizerJson, MAX_PROMPT_TOKENS};
-use rapporteur_asr::transcribe::{ThreadPlan, TranscribeError, TranscribeOptions, Transcriber, Transcription};
+use rapporteur_asr::transcribe::{
+    ThreadPlan, TranscribeError, TranscribeOptions, Transcriber, Transcription, RUN_WINDOWS,
+};
 use rapporteur_captions::write::{self, OutputFormat, SegmentSink, WriteOptions};
 use rapporteur_core::{Session, Transcript};
 
@@ -100,6 +102,10 @@ pub struct WhisperArgs {
     /// Temperature step of the fallback that decodes a looping or improbable window again (0: once).
     #[arg(long, default_value_t = 0.2)]
     temperature_step: f32,
+
+    /// Decode every window on its own, without the previous window's text as context.
+    #[arg(long)]
+    no_context: bool,
 }
 
 impl WhisperArgs {
@@ -137,6 +143,7 @@ impl WhisperArgs {
             beam_size: self.beam,
             fit_audio_ctx: !self.full_audio_ctx,
             fallback: Fallback { temperature_step: self.temperature_step, ..Fallback::default() },
+            context_run: if self.no_context { 1 } else { RUN_WINDOWS },
             ..TranscribeOptions::default()
         };
         let transcriber = match Transcriber::new(engine, options) {

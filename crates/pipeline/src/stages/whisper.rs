@@ -100,8 +100,16 @@ impl Whisper {
         });
         let o = &self.options;
         format!(
-            "model={hash} language={:?} prompt={:?} beam={} vad={:?} fit={}",
-            o.language, o.prompt, o.beam_size, o.vad, o.fit_audio_ctx
+            "model={hash} decoding={} language={:?} prompt={:?} beam={} vad={:?} pack={:?} fit={} fallback={:?} context={}",
+            rapporteur_asr::transcribe::DECODING_REVISION,
+            o.language,
+            o.prompt,
+            o.beam_size,
+            o.vad,
+            o.pack,
+            o.fit_audio_ctx,
+            o.fallback,
+            o.context_run
         )
     }
 }
