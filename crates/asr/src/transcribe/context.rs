@@ -17,9 +17,12 @@ use super::engine::Engine;
 use super::glossary::MAX_PROMPT_TOKENS;
 use super::TranscribeError;
 
-/// How much context fits after the glossary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Builds each window's prompt tokens: the glossary's, then as much of the
+/// previous window's as fits in Whisper's prompt.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Carrier {
+    /// The glossary, tokenized once for the whole recording.
+    glossary: Vec<i32>,
     /// Tokens left for context after the glossary.
     budget: usize,
 }
@@ -27,17 +30,23 @@ pub struct Carrier {
 impl Carrier {
     /// A carrier for `engine`'s vocabulary after the `glossary` prompt, if any.
     pub fn new(engine: &Engine, glossary: Option<&str>) -> Result<Self, TranscribeError> {
-        let used = match glossary.filter(|g| !g.trim().is_empty()) {
-            Some(g) => engine.tokenize(g, 4096)?.len(),
-            None => 0,
+        let glossary = match glossary.filter(|g| !g.trim().is_empty()) {
+            Some(g) => engine.tokenize(g, 4096)?,
+            None => Vec::new(),
         };
-        Ok(Carrier { budget: MAX_PROMPT_TOKENS.saturating_sub(used) })
+        Ok(Carrier { budget: MAX_PROMPT_TOKENS.saturating_sub(glossary.len()), glossary })
     }
 
-    /// The context for the window after one that decoded to `previous`
-    /// (its kept tokens, in order): their end, as much as fits.
+    /// The prompt tokens of the window after one that decoded to `previous`
+    /// (its kept tokens, in order): the glossary, then their end, as much as
+    /// fits. Empty when there is nothing to carry (the window then reads the
+    /// glossary as its text prompt).
     pub fn context(&self, previous: &[i32]) -> Vec<i32> {
-        previous[previous.len().saturating_sub(self.budget)..].to_vec()
+        let tail = &previous[previous.len().saturating_sub(self.budget)..];
+        if tail.is_empty() {
+            return Vec::new();
+        }
+        [self.glossary.as_slice(), tail].concat()
     }
 }
 
@@ -47,10 +56,17 @@ mod tests {
 
     #[test]
     fn the_end_of_the_previous_window_is_kept() {
-        let carrier = Carrier { budget: 3 };
+        let carrier = Carrier { glossary: Vec::new(), budget: 3 };
         assert_eq!(carrier.context(&[1, 2, 3, 4, 5]), vec![3, 4, 5]);
         assert_eq!(carrier.context(&[1, 2]), vec![1, 2]);
         assert_eq!(carrier.context(&[]), Vec::<i32>::new());
-        assert_eq!(Carrier { budget: 0 }.context(&[1, 2]), Vec::<i32>::new());
+        assert_eq!(Carrier { glossary: Vec::new(), budget: 0 }.context(&[1, 2]), Vec::<i32>::new());
+    }
+
+    #[test]
+    fn the_glossary_comes_first_and_only_with_context() {
+        let carrier = Carrier { glossary: vec![7, 8], budget: 2 };
+        assert_eq!(carrier.context(&[1, 2, 3]), vec![7, 8, 2, 3]);
+        assert_eq!(carrier.context(&[]), Vec::<i32>::new());
     }
 }

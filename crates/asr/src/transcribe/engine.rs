@@ -23,8 +23,9 @@ pub struct DecodeOptions {
     pub threads: usize,
     /// Text the decoder is primed with (glossary terms).
     pub prompt: Option<String>,
-    /// Tokens of what was said just before this chunk (text and timestamp
-    /// tokens, as decoded), read after the prompt: see [`super::context`].
+    /// Prompt tokens replacing `prompt` when not empty: the glossary's
+    /// tokens, then those of what was said just before this chunk (text and
+    /// timestamp tokens, as decoded): see [`super::context`].
     pub context: Vec<i32>,
     /// 1 for greedy decoding, more for beam search.
     pub beam_size: usize,
@@ -320,17 +321,11 @@ impl EngineState<'_> {
         let language = if multilingual { options.language.as_deref() } else { Some("en") };
         params.set_language(Some(language.unwrap_or("auto")));
         params.set_detect_language(false);
-        let prompt = options.prompt.as_deref().filter(|p| !p.trim().is_empty());
-        // whisper.cpp reads either a text prompt or prompt tokens; with
-        // context, the glossary's tokens go first and the context after them.
-        let mut prompt_tokens = Vec::new();
+        // whisper.cpp reads either a text prompt or prompt tokens: with
+        // context, the tokens (which begin with the glossary's) replace the text.
         if !options.context.is_empty() {
-            if let Some(prompt) = prompt {
-                prompt_tokens = self.engine.tokenize(prompt, 4096)?;
-            }
-            prompt_tokens.extend_from_slice(&options.context);
-            params.set_tokens(&prompt_tokens);
-        } else if let Some(prompt) = prompt {
+            params.set_tokens(&options.context);
+        } else if let Some(prompt) = options.prompt.as_deref().filter(|p| !p.trim().is_empty()) {
             params.set_initial_prompt(prompt);
         }
         params.set_audio_ctx(audio_context(samples.len(), self.engine.hparams.n_audio_ctx, options.fit_audio_ctx));

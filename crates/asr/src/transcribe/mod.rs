@@ -339,7 +339,7 @@ impl Transcriber {
                         let mut out = Vec::with_capacity(run.len());
                         for chunk in run {
                             let chunk = chunk?;
-                            let context = carrier.map(|c| c.context(&previous)).unwrap_or_default();
+                            let context = carrier.as_ref().map(|c| c.context(&previous)).unwrap_or_default();
                             let options = DecodeOptions { context, ..options.clone() };
                             let output = decode_chunk(state, &chunk, &options)?;
                             let mut decoded = Decoded::guarded(chunk, output, &self.engine);
