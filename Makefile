@@ -22,11 +22,13 @@ demo: system
 # means CI compiles every dependency once. RAPPORTEUR_REQUIRE_ALL makes tests
 # that need a model, a browser or a tool fail rather than skip when it is
 # missing: `make test` installs all of them.
+# CARGO_INCREMENTAL=0: a one-off build gains nothing from the incremental
+# cache, which takes gigabytes of disk.
 test: system
-	$(CARGO) test --workspace --no-run
+	CARGO_INCREMENTAL=0 $(CARGO) test --workspace --no-run
 	RAPPORTEUR_BIN=$(TARGET_DIR)/debug/rapporteur ./scripts/install-models.sh
 	./scripts/install-embeddings.sh
-	RAPPORTEUR_REQUIRE_ALL=1 $(CARGO) test --workspace --no-fail-fast
+	CARGO_INCREMENTAL=0 RAPPORTEUR_REQUIRE_ALL=1 $(CARGO) test --workspace --no-fail-fast
 
 system:
 	./scripts/setup-system.sh
