@@ -18,6 +18,8 @@ use crate::wording::{speaker_names, word_count};
 /// messages (shorter ones are discounted by the square of the ratio: a
 /// 7-word "There is a need for agreed methods." says little).
 const SUBSTANTIVE_WORDS: f64 = 20.0;
+/// Clusters worded and considered per message wanted.
+const CANDIDATES_PER_MESSAGE: usize = 8;
 
 /// The label of findings without a track.
 pub const UNASSIGNED: &str = "Unassigned";
@@ -224,7 +226,11 @@ fn draft_track(
     by_score.sort_by(|&a, &b| profiles[b].score.total_cmp(&profiles[a].score).then(a.cmp(&b)));
     let mut candidates = Vec::new();
     let mut worded = Vec::new();
-    for &c in by_score.iter().take((options.max_messages * 4).max(16)) {
+    // A wide pool: a point made in only one session ranks low on support but
+    // may be the only one from that session, which the coverage bonus of the
+    // selection then weighs; with four candidates per message a session with
+    // few findings (a short workshop without a report) was never considered.
+    for &c in by_score.iter().take((options.max_messages * CANDIDATES_PER_MESSAGE).max(16)) {
         let p = &profiles[c];
         let medoid = p.medoid;
         if let Some(composed) = compose(&p.members, &findings, &|i| s(medoid, i), &s, names, &options.compose) {

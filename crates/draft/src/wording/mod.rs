@@ -155,10 +155,31 @@ static OUR: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// A sentence that starts with a verb in the imperative, as the calls to
+/// action of organisers' reports do ("Remove excise duties on phones"): the
+/// Messages say who should act, so it becomes "Stakeholders should remove
+/// ...". Only verbs that are rarely nouns or adjectives at the start of a
+/// sentence: "Use of", "Support for" and "Open data" are not calls.
+static IMPERATIVE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:Adopt|Agree|Allow|Avoid|Build|Collect|Consider|Create|Develop|Enable|Encourage|Engage|Ensure|Establish|Expand|Give|Guarantee|Harmoni[sz]e|Improve|Include|Integrate|Introduce|Invest|Involve|Lower|Make|Prioriti[sz]e|Promote|Protect|Provide|Publish|Recogni[sz]e|Remove|Require|Respect|Strengthen|Treat)\s+(?:sure\b|\w)",
+    )
+});
+
+/// "Agree rules ..." as "Stakeholders should agree rules ...".
+fn imperative_to_statement(text: &str) -> String {
+    if !IMPERATIVE.is_match(text) {
+        return text.to_string();
+    }
+    let mut chars = text.chars();
+    let first: String = chars.next().map(|c| c.to_lowercase().collect()).unwrap_or_default();
+    format!("Stakeholders should {first}{}", chars.as_str())
+}
+
 /// Expletive "it"/"there" and demonstratives that don't point back.
 static NOT_DANGLING: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:it (?:is|was|will be|would be|remains|has become|becomes|seems|appears|takes|requires|is also|is not)\b(?:\s+\w+){0,4}?\s+(?:to|that|for|whether|how|when)\b|it is time\b|there (?:is|are|was|were|will be|has been|have been|remains|remain|needs? to be|should be|must be|can be|cannot be|is still|are still)\b|these days\b|this year\b|that said\b)",
+        r"(?i)^(?:it (?:is|was|will be|would be|remains|has become|becomes|seems|appears|takes|requires|is also|is not)\b(?:\s+\w+){1,4}?\s+(?:to|that|for|whether|how|when)\b|it is time\b|there (?:is|are|was|were|will be|has been|have been|remains|remain|needs? to be|should be|must be|can be|cannot be|is still|are still)\b|these days\b|this year\b|that said\b)",
     )
 });
 
@@ -240,7 +261,7 @@ pub fn rewrite_sentence(sentence: &str, follows_statement: bool, names: &[String
     if core.split_whitespace().count() < 5 {
         return drop(text, DropReason::TooShort);
     }
-    Rewritten { original, text: finish(&text), dropped: None }
+    Rewritten { original, text: finish(&imperative_to_statement(&text)), dropped: None }
 }
 
 fn contains_word(haystack: &str, word: &str) -> bool {

@@ -122,6 +122,16 @@ const KEPT: &[(&str, &str)] = &[
         "Environmental data must be open: fragmented platforms keep it out of reach.",
         "Environmental data must be open: fragmented platforms keep it out of reach.",
     ),
+    // Calls to action in the imperative, as organisers' reports list them.
+    ("Agree rules that allow refugees to register SIM cards legally.", "Stakeholders should agree rules that allow refugees to register SIM cards legally."),
+    (
+        "Remove excise duties on phones and airtime.",
+        "Stakeholders should remove excise duties on phones and airtime.",
+    ),
+    ("Make sure that women are part of these processes.", "Stakeholders should make sure that women are part of these processes."),
+    // A noun or adjective where a verb could be is not an imperative.
+    ("Open data is a condition for accountability.", "Open data is a condition for accountability."),
+    ("Use of biometric data needs strict safeguards.", "Use of biometric data needs strict safeguards."),
     // Asides in brackets go.
     (
         "Each data-sharing agreement is negotiated from scratch (six months in one case), and companies face legal uncertainty.",
@@ -155,6 +165,8 @@ const DROPPED: &[(&str, DropReason)] = &[
     ("Our forecasts combine satellite data with weather data from national services.", DropReason::FirstPerson),
     ("Both are right, and the two transitions must be planned together.", DropReason::Dangling),
     ("Every country should have such a framework ready before the next crisis.", DropReason::Dangling),
+    // "It was to ..." answers a sentence before it ("What helped most was not the equipment.").
+    ("It was to join the regional network and the global forum of incident response teams.", DropReason::Dangling),
 ];
 
 #[test]
