@@ -16,4 +16,4 @@ pub mod wording;
 pub use error::{DraftError, Result};
 pub use input::Meeting;
 pub use messages::{Draft, Message, MessageGroup, Metrics, SourceRef, TrackMessages};
-pub use pipeline::{draft, DraftOptions};
+pub use pipeline::{draft, DraftOptions, DRAFTING_REVISION};

@@ -21,6 +21,12 @@ const SUBSTANTIVE_WORDS: f64 = 20.0;
 /// Clusters worded and considered per message wanted.
 const CANDIDATES_PER_MESSAGE: usize = 8;
 
+/// Changes when the same findings and options would be drafted into other
+/// messages, so that drafts cached by the pipeline are redone by a new build.
+/// 2: calls to action in the imperative are worded "Stakeholders should ...",
+/// "It was to ..." is dangling, and eight candidate points per message.
+pub const DRAFTING_REVISION: u32 = 2;
+
 /// The label of findings without a track.
 pub const UNASSIGNED: &str = "Unassigned";
 

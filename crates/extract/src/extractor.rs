@@ -20,6 +20,11 @@ pub struct SessionInput {
     pub reports: Vec<Report>,
 }
 
+/// Changes when the same rules and inputs would give other findings (new
+/// cleaning, sentence splitting or report parsing), so that findings cached by
+/// the pipeline are redone by a new build; the rules' text is keyed apart.
+pub const EXTRACTION_REVISION: u32 = 1;
+
 /// Runs a [`RuleSet`] (and optionally [`Tracks`]) over sessions.
 ///
 /// It holds only compiled, immutable data: build it once and share it across

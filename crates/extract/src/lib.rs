@@ -46,7 +46,7 @@ pub mod rules;
 pub mod text;
 pub mod tracks;
 
-pub use extractor::{Extractor, SessionInput};
+pub use extractor::{Extractor, SessionInput, EXTRACTION_REVISION};
 pub use finding::{kinds, Explain, Finding, SessionFindings};
 pub use rules::{RuleSet, RuleSource, RulesError};
 pub use tracks::Tracks;

@@ -61,6 +61,8 @@ pub fn build(options: &StageOptions) -> anyhow::Result<Pipeline> {
         None => options.recorded_tracks.clone(),
     };
     let mut fingerprint = blake3::Hasher::new();
+    // The crate version stays the same between builds that extract differently.
+    fingerprint.update(format!("extraction revision {}\0", rapporteur_extract::EXTRACTION_REVISION).as_bytes());
     fingerprint.update(BUILTIN_RULES.as_bytes());
     for path in &options.rules {
         let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;

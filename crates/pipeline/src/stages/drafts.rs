@@ -120,6 +120,8 @@ impl MeetingStage for DraftStage {
         for part in [
             "rapporteur drafts v2",
             TOOL_VERSION,
+            // The crate version stays the same between builds that draft differently.
+            &format!("drafting revision {}", rapporteur_draft::DRAFTING_REVISION),
             &self.fingerprint,
             &format!("{:?}", self.options),
             &self.model_fingerprint(),
