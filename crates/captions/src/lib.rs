@@ -30,3 +30,9 @@ pub mod read;
 pub mod write;
 
 pub use error::CaptionError;
+
+/// Changes when the same caption file and options would be read or written
+/// differently (new format detection, cleaning, time estimation or cue
+/// breaking), so that transcripts cached by the pipeline are redone by a new
+/// build; the crate version alone does not change between such builds.
+pub const CAPTIONS_REVISION: u32 = 1;

@@ -39,6 +39,11 @@ pub mod tokens;
 #[cfg(test)]
 mod tests;
 
+/// Changes when the same captions and recognised words would be aligned to
+/// other times (new normalisation, anchors or timing), so that aligned
+/// transcripts cached by the pipeline are redone by a new build.
+pub const ALIGNMENT_REVISION: u32 = 1;
+
 use rapporteur_core::{Segment, Source, Time, Timing, Transcript, Word};
 
 use anchors::AnchorKind;

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use rapporteur_asr::align::{align, asr_words, AlignOptions};
+use rapporteur_asr::align::{align, asr_words, AlignOptions, ALIGNMENT_REVISION};
 use rapporteur_asr::audio::AudioStream;
 use rapporteur_captions::write::OutputFormat;
 use rapporteur_core::Source;
@@ -43,7 +43,12 @@ impl Stage for AlignStage {
     }
 
     fn fingerprint(&self) -> String {
-        format!("align {} align={:?}", self.whisper.fingerprint(), AlignOptions::default())
+        // The captions' own revision comes in through the transcript stage.
+        format!(
+            "align revision={ALIGNMENT_REVISION} {} align={:?}",
+            self.whisper.fingerprint(),
+            AlignOptions::default()
+        )
     }
 
     fn applies(&self, inputs: &SessionInputs) -> bool {

@@ -31,7 +31,12 @@ impl Stage for TranscriptStage {
 
     fn fingerprint(&self) -> String {
         let formats: Vec<_> = self.formats.iter().map(|f| f.extension()).collect();
-        format!("transcript rate={} formats={}", self.speaking_rate_wpm, formats.join(","))
+        format!(
+            "transcript revision={} rate={} formats={}",
+            rapporteur_captions::CAPTIONS_REVISION,
+            self.speaking_rate_wpm,
+            formats.join(",")
+        )
     }
 
     fn run(&self, work: &mut SessionWork<'_>) -> Result<(), PipelineError> {

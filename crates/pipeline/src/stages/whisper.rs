@@ -155,6 +155,12 @@ mod tests {
         // The fingerprint (the weights' hash) is shared too.
         assert!(asr.fingerprint().ends_with(&whisper.fingerprint()));
         assert!(align.fingerprint().contains(&whisper.fingerprint()));
+        // Code revisions are keyed, so a build that reads or aligns captions
+        // differently redoes cached transcripts.
+        let revision = format!("revision={}", rapporteur_asr::align::ALIGNMENT_REVISION);
+        assert!(align.fingerprint().contains(&revision));
+        let revision = format!("revision={}", rapporteur_captions::CAPTIONS_REVISION);
+        assert!(TranscriptStage::default().fingerprint().contains(&revision));
     }
 
     #[test]
