@@ -45,7 +45,7 @@ fn session(words: usize) -> (Transcript, Vec<Word>) {
         if k % 5_000 < 30 {
             continue;
         }
-        let text = if rng.next() % 10 == 0 { "xx".to_string() } else { (*w).to_string() };
+        let text = if rng.next().is_multiple_of(10) { "xx".to_string() } else { (*w).to_string() };
         asr.push(Word { start: Time::from_millis(t), end: Time::from_millis(t + 350), text });
         t += 400;
     }

@@ -325,7 +325,8 @@ mod tests {
     #[test]
     fn a_point_is_confirmed_by_two_sessions_or_by_a_session_and_its_report() {
         // (findings as (session, speaker, source), confirmed)
-        let cases: &[(&[(&str, &str, Source)], bool)] = &[
+        type Finding<'a> = (&'a str, &'a str, Source);
+        let cases: &[(&[Finding<'_>], bool)] = &[
             (&[("s1", "A", Source::Caption)], false),
             (&[("s1", "A", Source::Caption), ("s1", "B", Source::Caption)], false),
             (&[("s1", "-", Source::Report)], false),

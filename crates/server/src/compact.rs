@@ -237,7 +237,7 @@ mod tests {
             chunk(Feed::Zoom, 5, "en", "Affordable devices matter. ", 31_500),
             chunk(Feed::StreamText, 2, "fr", "Merci. ", 32_000),
         ];
-        let expected = vec![Ingested::Retry, Ingested::Retry, Ingested::Retry];
+        let expected = [Ingested::Retry, Ingested::Retry, Ingested::Retry];
         assert_eq!(feed(&original, &next)[..3], expected[..]);
         assert_eq!(feed(&reopened, &next)[..3], expected[..]);
         original.tick(T0 + 60_000, None);

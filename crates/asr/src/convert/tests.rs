@@ -72,8 +72,11 @@ fn synthetic_model(dir: &Path) {
     std::fs::write(dir.join("vocabulary.txt"), vocabulary).unwrap();
 }
 
-/// Reads a whole ggml file: header, then (name, dims innermost first, type, data).
-fn read_ggml(bytes: &[u8]) -> (ModelHeader, Vec<(String, Vec<i32>, i32, Vec<u8>)>) {
+/// A tensor as stored: name, dims innermost first, type, data.
+type StoredTensor = (String, Vec<i32>, i32, Vec<u8>);
+
+/// Reads a whole ggml file: header, then its tensors.
+fn read_ggml(bytes: &[u8]) -> (ModelHeader, Vec<StoredTensor>) {
     let mut r = bytes;
     let header = ModelHeader::read(&mut r).unwrap();
     let mut tensors = Vec::new();

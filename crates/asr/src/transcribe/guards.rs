@@ -221,7 +221,8 @@ mod tests {
     #[test]
     fn table_of_guards() {
         // (segments as (text, no_speech, logprob), expected kept texts)
-        let cases: Vec<(Vec<(&str, f32, f32)>, Vec<&str>)> = vec![
+        type Heard<'a> = (&'a str, f32, f32);
+        let cases: Vec<(Vec<Heard<'_>>, Vec<&str>)> = vec![
             (vec![("Ask not what your country can do.", 0.1, -0.2)], vec!["Ask not what your country can do."]),
             (vec![("Some invented words here.", 0.7, -1.3)], vec![]),
             (vec![("Confident words.", 0.7, -0.3)], vec!["Confident words."]),

@@ -144,7 +144,7 @@ impl Encoder {
     pub(crate) fn load(vb: VarBuilder<'_>, config: &Config, precision: Precision) -> Result<Self> {
         let vb = if vb.contains_tensor("bert.embeddings.word_embeddings.weight") { vb.pp("bert") } else { vb };
         let h = config.hidden_size;
-        if config.num_attention_heads == 0 || h % config.num_attention_heads != 0 {
+        if config.num_attention_heads == 0 || !h.is_multiple_of(config.num_attention_heads) {
             return Err(shape_error(format!(
                 "hidden_size {h} is not a multiple of num_attention_heads {}",
                 config.num_attention_heads

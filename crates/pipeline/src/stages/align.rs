@@ -53,7 +53,8 @@ impl Stage for AlignStage {
 
     fn applies(&self, inputs: &SessionInputs) -> bool {
         // Captions (or CART text) and a recording: only then is there anything to align.
-        !(inputs.captions.is_empty() && inputs.raw_text.is_empty()) && !inputs.recordings.is_empty()
+        let has_text = !inputs.captions.is_empty() || !inputs.raw_text.is_empty();
+        has_text && !inputs.recordings.is_empty()
     }
 
     fn run(&self, work: &mut SessionWork<'_>) -> Result<(), PipelineError> {
