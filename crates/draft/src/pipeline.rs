@@ -25,7 +25,9 @@ const CANDIDATES_PER_MESSAGE: usize = 8;
 /// messages, so that drafts cached by the pipeline are redone by a new build.
 /// 2: calls to action in the imperative are worded "Stakeholders should ...",
 /// "It was to ..." is dangling, and eight candidate points per message.
-pub const DRAFTING_REVISION: u32 = 2;
+/// 3: "we have a/the ..." is the speaker's own situation unless what follows
+/// is a shared duty ("a responsibility", "a role").
+pub const DRAFTING_REVISION: u32 = 3;
 
 /// The label of findings without a track.
 pub const UNASSIGNED: &str = "Unassigned";

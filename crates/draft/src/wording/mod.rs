@@ -73,7 +73,7 @@ static HOUSEKEEPING: LazyLock<Regex> = LazyLock::new(|| {
 /// network"), which "stakeholders" would misattribute.
 static WE_ANECDOTE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\bwe(?:'ve|'re|'d)?\s+(?:(?:also|all|really|still|now|then|therefore|collectively|urgently|definitely|absolutely|together|as \w+(?: \w+)?,?)\s+)*(?P<verb>[a-z']+)(?:\s+(?P<next>[a-z]+))?",
+        r"(?i)\bwe(?:'ve|'re|'d)?\s+(?:(?:also|all|really|still|now|then|therefore|collectively|urgently|definitely|absolutely|together|as \w+(?: \w+)?,?)\s+)*(?P<verb>[a-z']+)(?:\s+(?P<next>[a-z]+)(?:\s+(?P<third>[a-z]+))?)?",
     )
 });
 const WE_NORMATIVE: &[&str] = &[
@@ -95,18 +95,41 @@ const WE_NORMATIVE: &[&str] = &[
     "are",
 ];
 
+/// What "we have a/the ..." is normative with: a duty everyone shares, not
+/// something the speaker's organisation owns.
+const HAVE_A_DUTY: &[&str] = &[
+    "responsibility",
+    "role",
+    "duty",
+    "obligation",
+    "opportunity",
+    "chance",
+    "right",
+    "moral",
+    "shared",
+    "collective",
+    "common",
+    "joint",
+    "mandate",
+    "part",
+    "choice",
+];
+
 /// Whether a first person plural in `sentence` tells the speaker's own
 /// story rather than what stakeholders should do.
 fn we_is_anecdotal(sentence: &str) -> bool {
     WE_ANECDOTE.captures_iter(sentence).any(|c| {
         let verb = c.name("verb").map(|m| m.as_str().to_lowercase()).unwrap_or_default();
         let next = c.name("next").map(|m| m.as_str().to_lowercase()).unwrap_or_default();
+        let third = c.name("third").map(|m| m.as_str().to_lowercase()).unwrap_or_default();
         match verb.as_str() {
-            // "we have to", "we have a role/responsibility"; not "we have started".
-            "have" => {
-                !(next == "to"
-                    || ["a", "an", "the", "no", "all", "every", "collective", "shared"].contains(&next.as_str()))
-            }
+            // "we have to", "we have a role/responsibility", "we have no choice";
+            // not "we have started", "we have a small team" (the speaker's own).
+            "have" => match next.as_str() {
+                "to" | "no" | "all" | "every" | "collective" | "shared" => false,
+                "a" | "an" | "the" => !HAVE_A_DUTY.contains(&third.as_str()),
+                _ => true,
+            },
             // "we are all responsible"; not "we are starting", "we are a small company".
             "are" => !["all", "responsible", "obliged", "called", "urged", "not", "still"].contains(&next.as_str()),
             // "we will need", "we will not succeed unless"; not "we will publish" (a commitment of the speaker's own).

@@ -84,6 +84,8 @@ const KEPT: &[(&str, &str)] = &[
         "Regulators should open spectrum, and we have a responsibility to help them.",
         "Regulators should open spectrum, and stakeholders have a responsibility to help them.",
     ),
+    ("We have a shared duty to keep the Internet open.", "Stakeholders have a shared duty to keep the Internet open."),
+    ("We have the opportunity to close the gender gap.", "Stakeholders have the opportunity to close the gender gap."),
     (
         "There was broad agreement that sustainability must be a cross-cutting issue, that digital and environmental policies must be made together, and that devices must last longer.",
         "Sustainability must be a cross-cutting issue, digital and environmental policies must be made together, and devices must last longer.",
@@ -162,6 +164,9 @@ const DROPPED: &[(&str, DropReason)] = &[
     ("We have started a joint network of youth movements this year.", DropReason::FirstPerson),
     ("We will publish an open toolkit of model clauses next year.", DropReason::FirstPerson),
     ("We are a small company with customers in three countries.", DropReason::FirstPerson),
+    // "we have a" + something owned is the speaker's own situation, not a shared duty.
+    ("We have a small team for cybercrime, and we need forensic laboratories.", DropReason::FirstPerson),
+    ("We have the data, but we need the skills to use it.", DropReason::FirstPerson),
     ("Our forecasts combine satellite data with weather data from national services.", DropReason::FirstPerson),
     ("Both are right, and the two transitions must be planned together.", DropReason::Dangling),
     ("Every country should have such a framework ready before the next crisis.", DropReason::Dangling),
