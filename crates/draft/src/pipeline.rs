@@ -26,7 +26,8 @@ const CANDIDATES_PER_MESSAGE: usize = 8;
 /// 2: calls to action in the imperative are worded "Stakeholders should ...",
 /// "It was to ..." is dangling, and eight candidate points per message.
 /// 3: "we have a/the ..." is the speaker's own situation unless what follows
-/// is a shared duty ("a responsibility", "a role").
+/// is a shared duty ("a responsibility", "a role"), and "tell us", "give us"
+/// without a normative "we" is the speaker's own group.
 pub const DRAFTING_REVISION: u32 = 3;
 
 /// The label of findings without a track.

@@ -136,10 +136,20 @@ fn we_is_anecdotal(sentence: &str) -> bool {
             "will" | "would" => !["need", "have", "not", "never", "only", "all", "be"].contains(&next.as_str()),
             v => !WE_NORMATIVE.contains(&v),
         }
-    }) || (OUR.captures_iter(sentence).any(|c| c.name("org").is_none())
+    }) || ((OUR.captures_iter(sentence).any(|c| c.name("org").is_none()) || US_OBJECT.is_match(sentence))
         && !WE_ANECDOTE.is_match(sentence)
         && !sentence.to_lowercase().contains("let us"))
 }
+
+/// "us" as the object of someone else's act ("tell us", "give us"), with no
+/// "we" of what stakeholders should do: the speaker's own group asking for
+/// something ("they need to tell us what is safe"), which "stakeholders"
+/// would misattribute.
+static US_OBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:tell|told|give|gave|help|helped|want|wanted|allow|allowed|ask|asked|pay|paid|show|showed|send|sent|sell|sold|serve|served|support|supported|invite|invited)\s+us\b",
+    )
+});
 
 /// A sentence that reports what was agreed, heard or concluded as a list of
 /// "that" clauses ("participants agreed that A, that B and that C").

@@ -85,6 +85,12 @@ const KEPT: &[(&str, &str)] = &[
         "Regulators should open spectrum, and stakeholders have a responsibility to help them.",
     ),
     ("We have a shared duty to keep the Internet open.", "Stakeholders have a shared duty to keep the Internet open."),
+    // With a "we" of what stakeholders should do, "us" is everyone.
+    (
+        "We must act together, because this crisis affects all of us.",
+        "Stakeholders must act together, because this crisis affects all stakeholders.",
+    ),
+    ("We need partners who help us build skills.", "Stakeholders need partners who help stakeholders build skills."),
     ("We have the opportunity to close the gender gap.", "Stakeholders have the opportunity to close the gender gap."),
     (
         "There was broad agreement that sustainability must be a cross-cutting issue, that digital and environmental policies must be made together, and that devices must last longer.",
@@ -167,6 +173,12 @@ const DROPPED: &[(&str, DropReason)] = &[
     // "we have a" + something owned is the speaker's own situation, not a shared duty.
     ("We have a small team for cybercrime, and we need forensic laboratories.", DropReason::FirstPerson),
     ("We have the data, but we need the skills to use it.", DropReason::FirstPerson),
+    // "us" as the object of someone else's act is the speaker's own group.
+    (
+        "If governments want companies to serve people, they need to tell us clearly what is safe.",
+        DropReason::FirstPerson,
+    ),
+    ("The regulator gave us a licence after two years of waiting.", DropReason::FirstPerson),
     ("Our forecasts combine satellite data with weather data from national services.", DropReason::FirstPerson),
     ("Both are right, and the two transitions must be planned together.", DropReason::Dangling),
     ("Every country should have such a framework ready before the next crisis.", DropReason::Dangling),
