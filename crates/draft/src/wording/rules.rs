@@ -222,7 +222,14 @@ pub static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         ),
         // First person plural to third person.
         rule("let us", r"(?i)\blet us\b", "stakeholders should"),
+        // "Nobody here", "everyone in this room": the room is not the Messages' audience.
+        rule(
+            "here (the room)",
+            r"(?i)\b(?P<who>nobody|no one|everyone|everybody|somebody|someone|people|all of us|many of us|most of us|those of us) (?:here|in this room|in the room)\b",
+            "$who",
+        ),
         rule("all of us", r"(?i)\b(?:all of us|we all|each (?:one )?of us)\b", "all stakeholders"),
+        rule("most of us", r"(?i)\b(?P<q>most|many|some|several|few) of us\b", "$q stakeholders"),
         rule(
             "we need a",
             r"(?i)^we (?:really |also |urgently |still )?need (?P<art>a|an|more|better|stronger|greater|clear|clearer|new|common|global)\b",

@@ -85,6 +85,11 @@ const KEPT: &[(&str, &str)] = &[
         "Regulators should open spectrum, and stakeholders have a responsibility to help them.",
     ),
     ("We have a shared duty to keep the Internet open.", "Stakeholders have a shared duty to keep the Internet open."),
+    (
+        "Nobody here wants weaker security for everyone; child protection should come through safety by design.",
+        "Nobody wants weaker security for everyone; child protection should come through safety by design.",
+    ),
+    ("Most of us in this room agree that shutdowns must end.", "Most stakeholders agree that shutdowns must end."),
     // With a "we" of what stakeholders should do, "us" is everyone.
     (
         "We must act together, because this crisis affects all of us.",
