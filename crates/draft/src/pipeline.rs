@@ -27,7 +27,8 @@ const CANDIDATES_PER_MESSAGE: usize = 8;
 /// "It was to ..." is dangling, and eight candidate points per message.
 /// 3: "we have a/the ..." is the speaker's own situation unless what follows
 /// is a shared duty ("a responsibility", "a role"), and "tell us", "give us"
-/// without a normative "we" is the speaker's own group.
+/// without a normative "we" is the speaker's own group; policy relevance
+/// weighs 0.25 in the ranking (was 0.15).
 pub const DRAFTING_REVISION: u32 = 3;
 
 /// The label of findings without a track.
