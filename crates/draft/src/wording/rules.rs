@@ -225,7 +225,7 @@ pub static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         // "Nobody here", "everyone in this room": the room is not the Messages' audience.
         rule(
             "here (the room)",
-            r"(?i)\b(?P<who>nobody|no one|everyone|everybody|somebody|someone|people|all of us|many of us|most of us|those of us) (?:here|in this room|in the room)\b",
+            r"(?i)\b(?P<who>nobody|no one|everyone|everybody|somebody|someone|people|all of us|many of us|most of us|those of us|(?:the )?(?:governments|participants|colleagues|speakers|panell?ists|delegates)) (?:here|in this room|in the room)\b",
             "$who",
         ),
         rule("all of us", r"(?i)\b(?:all of us|we all|each (?:one )?of us)\b", "all stakeholders"),

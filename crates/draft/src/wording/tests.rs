@@ -90,6 +90,10 @@ const KEPT: &[(&str, &str)] = &[
         "Nobody wants weaker security for everyone; child protection should come through safety by design.",
     ),
     ("Most of us in this room agree that shutdowns must end.", "Most stakeholders agree that shutdowns must end."),
+    (
+        "The governments here should give people a real remedy.",
+        "The governments should give people a real remedy.",
+    ),
     // With a "we" of what stakeholders should do, "us" is everyone.
     (
         "We must act together, because this crisis affects all of us.",
