@@ -103,6 +103,9 @@ pub static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             r"(?i)^(?:(?:and|but|so|well|now|okay|ok|yes|yeah|right|also|actually|basically|anyway|again|indeed|of course|first of all|firstly|secondly|thirdly|finally|lastly|last but not least|in fact|honestly|frankly|to be honest|to conclude|in conclusion|to sum up|in summary|in short|that said|having said that|as I said|as I mentioned|as mentioned|as I said before|as we heard)\b,?\s+)+",
             "",
         ),
+        // "First, ...", "Second, ...": an enumerator only with its comma
+        // ("First responders ..." keeps its word).
+        rule("enumerators", r"(?i)^(?:first|second|third|fourth|fifth|next|then)\s*,\s+", ""),
         rule(
             "lead-in before a colon",
             r"(?i)^(?:so,?\s+|and\s+|but\s+)?(?:(?:just\s+)?(?:a|one|my|our|the)\s+(?:(?:last|final|main|key|short|quick|simple|first|second)\s+)?(?:comment|point|remark|summary|conclusion|lesson|message|takeaway|thought)s?(?:\s+(?:for|from|to)\s+(?:me|us|the\s+\w+))?(?:\s+(?:is|was)(?:\s+very)?\s+(?:clear|simple))?|what (?:I|we) (?:take back|took away|heard|learned|learnt)(?:\s+[^:]{1,30})?|let me (?:try to )?sum up|I (?:just )?(?:want|wanted|would like) to (?:finish|end|close|conclude|start|begin)(?:\s+with\s+[^:]{1,30})?)\s*:\s+",

@@ -91,6 +91,11 @@ const KEPT: &[(&str, &str)] = &[
     ),
     ("Most of us in this room agree that shutdowns must end.", "Most stakeholders agree that shutdowns must end."),
     (
+        "Second, the informal workers should be trained and integrated, not chased away by the police.",
+        "The informal workers should be trained and integrated, not chased away by the police.",
+    ),
+    ("First responders need secure radio networks.", "First responders need secure radio networks."),
+    (
         "The governments here should give people a real remedy.",
         "The governments should give people a real remedy.",
     ),
